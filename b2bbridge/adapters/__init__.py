@@ -1,0 +1,1 @@
+"""Adapters at the edge: the store, queues, connectors and external systems."""

@@ -1,0 +1,1 @@
+"""Connectors that move bytes to and from partners, one kind per module."""

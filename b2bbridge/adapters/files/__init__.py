@@ -1,0 +1,1 @@
+"""Configuration files on disk: partner profiles, connector definitions and mapping tables."""

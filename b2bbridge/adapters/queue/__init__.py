@@ -1,0 +1,1 @@
+"""Work queues: the store-backed embedded queue and kombu over AMQP."""

@@ -1,0 +1,102 @@
+"""Interchanges and their transactions: the envelope lineage of each message.
+
+Interchanges are looked up by partner and control number (ISA13 / UNB5) to refuse an
+interchange already received within the duplicate window.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Connection, insert, select
+
+from b2bbridge.adapters.store.tables import interchanges, transactions
+from b2bbridge.ports import Clock, InterchangeRecord, TransactionRecord
+
+
+class SqlInterchangeRepository:
+    """The ``interchanges`` table behind :class:`b2bbridge.ports.InterchangeRepository`."""
+
+    def __init__(self, connection: Connection, clock: Clock) -> None:
+        self._connection = connection
+        self._clock = clock
+
+    def add(
+        self,
+        *,
+        message_id: int,
+        partner: str | None,
+        syntax: str,
+        control_number: str,
+        sender: str,
+        receiver: str,
+        date: date | None,
+        status: str,
+    ) -> int:
+        statement = insert(interchanges).values(
+            message_id=message_id,
+            partner=partner,
+            syntax=syntax,
+            control_number=control_number,
+            sender=sender,
+            receiver=receiver,
+            date=date,
+            status=status,
+            created_at=self._clock.now(),
+        )
+        key = self._connection.execute(statement).inserted_primary_key
+        assert key is not None
+        return int(key[0])
+
+    def find(
+        self, *, partner: str, control_number: str, since: datetime | None
+    ) -> list[InterchangeRecord]:
+        """Interchanges with this control number stored at or after ``since``, oldest first."""
+        query = select(interchanges).where(
+            interchanges.c.partner == partner, interchanges.c.control_number == control_number
+        )
+        if since is not None:
+            query = query.where(interchanges.c.created_at >= since)
+        rows = self._connection.execute(query.order_by(interchanges.c.id)).mappings()
+        return [InterchangeRecord(**row) for row in rows]
+
+    def for_message(self, message_id: int) -> list[InterchangeRecord]:
+        query = select(interchanges).where(interchanges.c.message_id == message_id)
+        rows = self._connection.execute(query.order_by(interchanges.c.id)).mappings()
+        return [InterchangeRecord(**row) for row in rows]
+
+
+class SqlTransactionRepository:
+    """The ``transactions`` table behind :class:`b2bbridge.ports.TransactionRepository`."""
+
+    def __init__(self, connection: Connection, clock: Clock) -> None:
+        self._connection = connection
+        self._clock = clock
+
+    def add(
+        self,
+        *,
+        interchange_id: int,
+        group_control_number: str | None,
+        control_number: str,
+        type: str,
+        status: str,
+        segment_count: int,
+    ) -> int:
+        statement = insert(transactions).values(
+            interchange_id=interchange_id,
+            group_control_number=group_control_number,
+            control_number=control_number,
+            type=type,
+            status=status,
+            segment_count=segment_count,
+            created_at=self._clock.now(),
+        )
+        key = self._connection.execute(statement).inserted_primary_key
+        assert key is not None
+        return int(key[0])
+
+    def for_interchange(self, interchange_id: int) -> list[TransactionRecord]:
+        query = select(transactions).where(transactions.c.interchange_id == interchange_id)
+        rows = self._connection.execute(query.order_by(transactions.c.id)).mappings()
+        return [TransactionRecord(**row) for row in rows]

@@ -1,0 +1,128 @@
+"""Messages: one row per payload received or sent, with its current status.
+
+The status column is what the operator filters on, so it is indexed; every change of
+status also appends an event in the same transaction, so the history and the current
+state can never disagree. A new message starts as ``received`` (inbound) or
+``created`` (outbound), and that first state is recorded as an event too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import Connection, RowMapping, insert, select, update
+
+from b2bbridge.adapters.store.events import SqlEventRepository
+from b2bbridge.adapters.store.tables import messages
+from b2bbridge.ports import Clock, MessageRecord, NotFoundError
+
+FIRST_STATUS = {"in": "received", "out": "created"}
+
+
+class SqlMessageRepository:
+    """The ``messages`` table behind :class:`b2bbridge.ports.MessageRepository`."""
+
+    def __init__(self, connection: Connection, clock: Clock, events: SqlEventRepository) -> None:
+        self._connection = connection
+        self._clock = clock
+        self._events = events
+
+    def add(
+        self,
+        *,
+        direction: str,
+        partner: str | None,
+        connector: str,
+        filename: str | None,
+        payload_sha256: str,
+        size: int,
+        correlation_id: str,
+        syntax: str | None,
+    ) -> int:
+        if direction not in FIRST_STATUS:
+            raise ValueError(f"direction must be 'in' or 'out', not {direction!r}")
+        now = self._clock.now()
+        status = FIRST_STATUS[direction]
+        values = {
+            "direction": direction,
+            "partner": partner,
+            "connector": connector,
+            "filename": filename,
+            "payload_sha256": payload_sha256,
+            "size": size,
+            "correlation_id": correlation_id,
+            "syntax": syntax,
+            "status": status,
+            "created_at": now,
+            "updated_at": now,
+        }
+        key = self._connection.execute(insert(messages).values(values)).inserted_primary_key
+        assert key is not None
+        message_id = int(key[0])
+        self._events.append(message_id, status, component=connector)
+        return message_id
+
+    def get(self, id: int) -> MessageRecord:
+        row = (
+            self._connection.execute(select(messages).where(messages.c.id == id)).mappings().first()
+        )
+        if row is None:
+            raise NotFoundError(f"no message {id}", code="message_not_found")
+        return _to_record(row)
+
+    def set_status(
+        self,
+        id: int,
+        status: str,
+        *,
+        component: str,
+        code: str | None = None,
+        detail: Mapping[str, object] | None = None,
+    ) -> None:
+        self._update(id, status=status)
+        self._events.append(id, status, component=component, code=code, detail=detail)
+
+    def find_by_payload(self, sha256: str, *, partner: str | None) -> list[MessageRecord]:
+        """Earlier messages with the same bytes; ``partner=None`` matches unknown partners."""
+        query = select(messages).where(messages.c.payload_sha256 == sha256)
+        if partner is None:
+            query = query.where(messages.c.partner.is_(None))
+        else:
+            query = query.where(messages.c.partner == partner)
+        rows = self._connection.execute(query.order_by(messages.c.id)).mappings()
+        return [_to_record(row) for row in rows]
+
+    def set_partner(self, id: int, partner: str) -> None:
+        self._update(id, partner=partner)
+
+    def list(
+        self,
+        *,
+        status: str | None = None,
+        partner: str | None = None,
+        since: datetime | None = None,
+        limit: int = 100,
+    ) -> list[MessageRecord]:
+        """Newest first."""
+        query = select(messages).order_by(messages.c.created_at.desc(), messages.c.id.desc())
+        if status is not None:
+            query = query.where(messages.c.status == status)
+        if partner is not None:
+            query = query.where(messages.c.partner == partner)
+        if since is not None:
+            query = query.where(messages.c.created_at >= since)
+        return [_to_record(row) for row in self._connection.execute(query.limit(limit)).mappings()]
+
+    def _update(self, id: int, **values: str) -> None:
+        statement = (
+            update(messages)
+            .where(messages.c.id == id)
+            .values(updated_at=self._clock.now(), **values)
+        )
+        if self._connection.execute(statement).rowcount != 1:
+            raise NotFoundError(f"no message {id}", code="message_not_found")
+
+
+def _to_record(values: RowMapping) -> MessageRecord:
+    return MessageRecord(**values)

@@ -1,0 +1,61 @@
+"""Documents we send (acknowledgements, 855s, 856s ...), each pointing at its payload."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, insert, select, update
+
+from b2bbridge.adapters.store.tables import outbound
+from b2bbridge.ports import Clock, NotFoundError, OutboundRecord
+
+
+class SqlOutboundRepository:
+    """The ``outbound`` table behind :class:`b2bbridge.ports.OutboundRepository`."""
+
+    def __init__(self, connection: Connection, clock: Clock) -> None:
+        self._connection = connection
+        self._clock = clock
+
+    def add(
+        self,
+        *,
+        message_id: int | None,
+        partner: str,
+        kind: str,
+        interchange_control_number: str,
+        group_control_number: str | None,
+        transaction_control_number: str | None,
+        payload_sha256: str,
+        destination: str,
+        status: str,
+    ) -> int:
+        now = self._clock.now()
+        statement = insert(outbound).values(
+            message_id=message_id,
+            partner=partner,
+            kind=kind,
+            interchange_control_number=interchange_control_number,
+            group_control_number=group_control_number,
+            transaction_control_number=transaction_control_number,
+            payload_sha256=payload_sha256,
+            destination=destination,
+            status=status,
+            created_at=now,
+            updated_at=now,
+        )
+        key = self._connection.execute(statement).inserted_primary_key
+        assert key is not None
+        return int(key[0])
+
+    def for_message(self, message_id: int) -> list[OutboundRecord]:
+        query = select(outbound).where(outbound.c.message_id == message_id)
+        rows = self._connection.execute(query.order_by(outbound.c.id)).mappings()
+        return [OutboundRecord(**row) for row in rows]
+
+    def set_status(self, id: int, status: str) -> None:
+        statement = (
+            update(outbound)
+            .where(outbound.c.id == id)
+            .values(status=status, updated_at=self._clock.now())
+        )
+        if self._connection.execute(statement).rowcount != 1:
+            raise NotFoundError(f"no outbound document {id}", code="outbound_not_found")

@@ -1,0 +1,1 @@
+"""External systems (ERP, WMS, CRM, storefront) behind one SystemAdapter protocol."""

@@ -1,0 +1,1 @@
+"""The HTTP API: the HTTP connector's server side."""

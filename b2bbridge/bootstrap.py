@@ -1,0 +1,94 @@
+"""The composition root: the one place that picks an adapter for each port.
+
+The CLI, the HTTP API and the tests call :func:`build_app` with validated settings and get
+back a ready :class:`App`; nothing else imports an adapter to wire it. Embedded mode
+(no ``broker_url``) uses the store-backed queue; the store is always the source of truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from b2bbridge.adapters.clock import SystemClock
+from b2bbridge.adapters.connectors import folder as _folder  # noqa: F401 - registers "folder"
+from b2bbridge.adapters.connectors.base import ConnectorDefinition, create_connector
+from b2bbridge.adapters.files.mappings import FileMappingCatalog
+from b2bbridge.adapters.files.profiles import load_connector_definitions, load_partners
+from b2bbridge.adapters.queue.embedded import EmbeddedWorkQueue
+from b2bbridge.adapters.store.engine import make_engine
+from b2bbridge.adapters.store.migrate import upgrade_database
+from b2bbridge.adapters.store.uow import SqlUnitOfWork
+from b2bbridge.config import Settings
+from b2bbridge.core.errors import ConfigError
+from b2bbridge.ports import Connector, UnitOfWork
+from b2bbridge.services.context import RetryPolicy, ServiceContext
+
+
+@dataclass
+class App:
+    settings: Settings
+    ctx: ServiceContext
+    definitions: list[ConnectorDefinition]
+    connectors: dict[str, Connector] = field(default_factory=dict)
+
+    def close(self) -> None:
+        for c in self.connectors.values():
+            c.close()
+
+
+def database_url(settings: Settings) -> str:
+    """The configured URL, creating the data folder for the embedded SQLite default."""
+    url = settings.resolved_database_url
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    return url
+
+
+def upgrade(settings: Settings) -> str:
+    """Bring the database schema up to date (alembic); returns the URL it upgraded."""
+    url = database_url(settings)
+    upgrade_database(url)
+    return url
+
+
+def build_app(settings: Settings, *, migrate: bool = True) -> App:
+    """Wire every port from settings; ``migrate`` brings the schema up to date first."""
+    url = upgrade(settings) if migrate else database_url(settings)
+    if settings.broker_url:
+        raise ConfigError(
+            "broker_url is set, but this build processes work through the store queue only; "
+            "unset B2BBRIDGE_BROKER_URL to use the embedded queue",
+            code="broker_unsupported",
+        )
+    engine = make_engine(url)
+    clock = SystemClock()
+
+    def uow_factory() -> UnitOfWork:
+        return SqlUnitOfWork(engine)
+
+    definitions = load_connector_definitions(settings.path(settings.connectors_dir))
+    home = settings.home
+    connectors = {d.name: create_connector(d, home) for d in definitions}
+    partners = load_partners(settings.path(settings.connectors_dir))
+    for p in partners:
+        if p.outbox_connector and p.outbox_connector not in connectors:
+            raise ConfigError(
+                f"partner {p.partner!r} sends through connector {p.outbox_connector!r}, "
+                f"which is not defined; defined: {', '.join(sorted(connectors)) or 'none'}",
+                code="connector_unknown",
+            )
+    pipeline = settings.pipeline
+    ctx = ServiceContext(
+        uow=uow_factory,
+        queue=EmbeddedWorkQueue(engine, clock),
+        partners=partners,
+        mappings=FileMappingCatalog(settings.path(settings.mappings_dir)),
+        connectors=connectors,
+        clock=clock,
+        retry=RetryPolicy(
+            pipeline.max_attempts, pipeline.retry_base_seconds, pipeline.retry_max_seconds
+        ),
+        duplicate_window_days=pipeline.duplicate_window_days,
+    )
+    return App(settings, ctx, definitions, connectors)

@@ -1,0 +1,78 @@
+"""``b2bbridge run``: receive, process and acknowledge partner files."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from b2bbridge.cli.console import console, opened_app
+from b2bbridge.services.run import SummaryRow, run_once
+
+STATUS_STYLE = {
+    "acknowledged": "green",
+    "stored": "green",
+    "duplicate": "yellow",
+    "partial": "red",
+    "rejected": "red",
+    "dead": "red",
+}
+
+
+def run(
+    ctx: typer.Context,
+    once: Annotated[
+        bool, typer.Option("--once", help="Process what is ready now, print a summary, exit.")
+    ] = False,
+    interval: Annotated[
+        float, typer.Option(help="Seconds between polls when running continuously.")
+    ] = 10.0,
+) -> None:
+    """Pick up partner files from every inbound connector, process and acknowledge them.
+
+    Each file is stored before it is processed; each interchange is stored in one
+    transaction; acks go to the partner's outbox; sources move to the archive, or to the
+    error folder when rejected. Exit status 1 when any file was rejected.
+
+    Example: b2bbridge run --once
+    """
+    with opened_app(ctx) as app:
+        connectors = list(app.connectors.values())
+        if once:
+            rows = run_once(app.ctx, connectors)
+            _print_summary(rows)
+            raise typer.Exit(1 if any(r.failed for r in rows) else 0)
+        console.print(f"polling {len(connectors)} connector(s) every {interval:g}s; Ctrl-C stops")
+        try:
+            while True:
+                rows = run_once(app.ctx, connectors)
+                if rows:
+                    _print_summary(rows)
+                time.sleep(interval)
+        except KeyboardInterrupt:
+            console.print("stopped")
+
+
+def _print_summary(rows: list[SummaryRow]) -> None:
+    if not rows:
+        console.print("nothing to do: no files were ready in any inbox")
+        return
+    table = Table(title="b2bbridge run", show_lines=False)
+    for col in ("file", "partner", "message", "documents", "status", "detail"):
+        table.add_column(col, justify="right" if col in ("message", "documents") else "left")
+    for r in rows:
+        style = STATUS_STYLE.get(r.status, "")
+        table.add_row(
+            r.file,
+            r.partner or "-",
+            str(r.message_id),
+            str(r.documents),
+            f"[{style}]{r.status}[/{style}]" if style else r.status,
+            r.detail,
+        )
+    console.print(table)
+    failed = sum(r.failed for r in rows)
+    docs = sum(r.documents for r in rows)
+    console.print(f"{len(rows)} file(s), {docs} document(s) stored, {failed} failed")

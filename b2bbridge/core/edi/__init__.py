@@ -1,0 +1,1 @@
+"""EDI syntax: streaming readers, envelope checks, writers and acknowledgements."""

@@ -1,0 +1,1 @@
+"""UN/EDIFACT: reader, envelope checks, character sets and writer."""

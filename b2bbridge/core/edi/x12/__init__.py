@@ -1,0 +1,1 @@
+"""ASC X12: reader, envelope checks and writer."""

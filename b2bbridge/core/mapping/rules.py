@@ -1,0 +1,149 @@
+"""Compiling the ``fields:`` of a mapping file into rules checked against the canonical model.
+
+Each rule is checked when the mapping is loaded: the field must exist on the target model,
+a scalar rule needs exactly one source (``path``, ``join`` or ``value``) and a group needs
+``fields``, a list field needs ``each``, paths must parse, and transforms must be in the
+vocabulary. Every error names the file, line and column of the offending key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from b2bbridge.core.errors import ConfigError
+from b2bbridge.core.mapping.codes import CodeTable
+from b2bbridge.core.mapping.evaluation import CONVERTERS
+from b2bbridge.core.mapping.marks import Mark, MarkedMap, config_error, mark_at
+from b2bbridge.core.mapping.paths import PathSyntaxError, SegmentPath, parse_path
+from b2bbridge.core.mapping.spec import FieldSpec, GroupRule, StepSpec, ValueRule, WhenSpec
+from b2bbridge.core.mapping.targets import FieldTarget, field_target
+from b2bbridge.core.mapping.transforms import (
+    STEP_NAMES,
+    Transform,
+    TransformSpecError,
+    TransformValueError,
+    compile_step,
+)
+
+At = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCompiler:
+    """Compiles rules for one mapping; ``tree`` is the merged marked YAML, for error marks."""
+
+    tree: MarkedMap
+    tables: Mapping[str, CodeTable]
+    standard: str
+
+    def error(self, message: str, at: At) -> ConfigError:
+        return config_error(message, self._mark(at))
+
+    def _mark(self, at: At) -> Mark:
+        return mark_at(self.tree, at) or self.tree.mark
+
+    def group(
+        self,
+        model: type[BaseModel],
+        fields: Mapping[str, FieldSpec | str | None],
+        at: At,
+        prefix: str,
+    ) -> tuple[ValueRule | GroupRule, ...]:
+        rules: list[ValueRule | GroupRule] = []
+        for name, entry in fields.items():
+            if entry is None:
+                continue
+            spec = FieldSpec(path=entry) if isinstance(entry, str) else entry
+            rules.append(self.rule(model, name, spec, (*at, name), prefix))
+        return tuple(rules)
+
+    def rule(
+        self, model: type[BaseModel], name: str, spec: FieldSpec, at: At, prefix: str
+    ) -> ValueRule | GroupRule:
+        target = field_target(model, name)
+        if target is None:
+            known = ", ".join(model.model_fields)
+            raise self.error(f"unknown canonical field {name!r} of {model.__name__}; "
+                             f"known: {known}", at)  # fmt: skip
+        if target.many != (spec.each is not None):
+            need = "a list: give each:" if target.many else "a single value: remove each:"
+            raise self.error(f"field {name!r} is {need}", at)
+        each = self.path(spec.each, (*at, "each"), value=False) if spec.each else None
+        when = self.when(spec.when, (*at, "when"))
+        label = f"{prefix}{name}{'[]' if target.many else ''}"
+        origin = self._mark(at).render()
+        if spec.fields is not None:
+            if target.model is None:
+                raise self.error(f"field {name!r} is a value, not an object: use path:", at)
+            rules = self.group(target.model, spec.fields, (*at, "fields"), f"{label}.")
+            return GroupRule(name, label, rules, origin, spec.required, each, when)
+        return self.value_rule(name, label, origin, target, spec, at, each, when)
+
+    def value_rule(
+        self,
+        name: str,
+        label: str,
+        origin: str,
+        target: FieldTarget,
+        spec: FieldSpec,
+        at: At,
+        each: SegmentPath | None,
+        when: tuple[SegmentPath, frozenset[str]] | None,
+    ) -> ValueRule:
+        if target.kind is None:
+            raise self.error(f"field {name!r} is an object: give it fields:", at)
+        sources = [s for s in (spec.path, spec.join, spec.value) if s is not None]
+        if len(sources) != 1:
+            raise self.error(f"field {name!r} needs exactly one of path, join or value", at)
+        raw_paths = [spec.path] if isinstance(spec.path, str) else (spec.path or [])
+        paths = tuple(self.path(p, (*at, "path"), value=True) for p in raw_paths)
+        join = tuple(self.path(p, (*at, "join"), value=True) for p in spec.join or [])
+        steps = tuple(self.step(s, (*at, "transform", i)) for i, s in enumerate(spec.transform))
+        default = None if spec.default is None else str(spec.default)
+        if default is not None:
+            try:
+                CONVERTERS[target.kind](default)
+            except TransformValueError as exc:
+                raise self.error(f"default of {name!r}: {exc}", (*at, "default")) from exc
+        return ValueRule(
+            name, label, target.kind, origin, paths, join, spec.separator,
+            None if spec.value is None else str(spec.value), steps,
+            default, spec.required, each, when,
+        )  # fmt: skip
+
+    def path(self, text: str, at: At, *, value: bool) -> SegmentPath:
+        try:
+            path = parse_path(text)
+        except PathSyntaxError as exc:
+            raise self.error(
+                f"bad path {text!r}: {exc} (at character {exc.column + 1})", at
+            ) from exc
+        if value and not path.names_value:
+            raise self.error(f"path {text!r} names a segment; add .ELEMENT for a value", at)
+        if not value and path.names_value:
+            raise self.error(f"path {text!r} names a value; each: wants segments or loops", at)
+        return path
+
+    def when(self, spec: WhenSpec | None, at: At) -> tuple[SegmentPath, frozenset[str]] | None:
+        if spec is None:
+            return None
+        return self.path(spec.path, (*at, "path"), value=True), frozenset(spec.in_)
+
+    def step(self, spec: StepSpec, at: At) -> Transform:
+        if isinstance(spec, str):
+            name, arg, options = spec, None, {}
+        else:
+            names = [k for k in spec if k in STEP_NAMES]
+            if len(names) != 1:
+                raise self.error(
+                    f"a transform step needs one of {', '.join(sorted(STEP_NAMES))}", at
+                )
+            name, arg = names[0], spec[names[0]]
+            options = {k: v for k, v in spec.items() if k != name}
+        try:
+            return compile_step(name, arg, options, self.tables, self.standard)
+        except TransformSpecError as exc:
+            raise self.error(str(exc), at) from exc

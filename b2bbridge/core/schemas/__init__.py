@@ -1,0 +1,1 @@
+"""Message structure schemas and the streaming structural validator."""

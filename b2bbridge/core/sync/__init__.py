@@ -1,0 +1,1 @@
+"""Synchronisation decisions: field ownership, change sets, watermarks, conflicts."""

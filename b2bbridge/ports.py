@@ -1,0 +1,414 @@
+"""The ports the services depend on: a clock, a unit of work over the store, a work queue.
+
+Services never import an adapter; they take these Protocols and the frozen records below,
+and the composition root picks the adapters. Records are plain values copied out of the
+store, so holding one never keeps a transaction or a connection open.
+
+Times are timezone-aware UTC on the way out of every port. JSON-like values (event
+details, dead-letter locations, work-item payloads) go in as any mapping and come back
+as fresh ``dict`` objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from b2bbridge.core.errors import B2BError
+from b2bbridge.core.mapping.spec import MappingSpec
+
+JsonObject = dict[str, object]
+"""A decoded JSON object as the ports hand it out."""
+
+
+class NotFoundError(B2BError, LookupError):
+    """A record asked for by id (or by content hash) is not in the store."""
+
+    default_code = "not_found"
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRecord:
+    """One received or sent payload: a file, an HTTP body, a broker message."""
+
+    id: int
+    direction: str
+    partner: str | None
+    connector: str
+    filename: str | None
+    payload_sha256: str
+    size: int
+    correlation_id: str
+    syntax: str | None
+    status: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class InterchangeRecord:
+    """One ISA/IEA or UNB/UNZ envelope found in a message."""
+
+    id: int
+    message_id: int
+    partner: str | None
+    syntax: str
+    control_number: str
+    sender: str
+    receiver: str
+    date: date | None
+    status: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionRecord:
+    """One ST/SE or UNH/UNT transaction inside an interchange."""
+
+    id: int
+    interchange_id: int
+    group_control_number: str | None
+    control_number: str
+    type: str
+    status: str
+    segment_count: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    """A canonical document; ``body`` is its JSON text, exactly as stored."""
+
+    id: int
+    transaction_id: int | None
+    message_id: int
+    partner: str
+    doc_type: str
+    doc_number: str
+    doc_date: date | None
+    schema_version: str
+    body: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundRecord:
+    """A document we send: an acknowledgement, an 855, an 856 ..."""
+
+    id: int
+    message_id: int | None
+    partner: str
+    kind: str
+    interchange_control_number: str
+    group_control_number: str | None
+    transaction_control_number: str | None
+    payload_sha256: str
+    destination: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """One step in a message's history; events are only ever appended."""
+
+    id: int
+    message_id: int
+    state: str
+    component: str
+    code: str | None
+    detail: JsonObject | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetterRecord:
+    """Work that could not be done, kept with its reason until replayed or discarded."""
+
+    id: int
+    message_id: int
+    partner: str | None
+    code: str
+    reason: str
+    location: JsonObject
+    attempts: int
+    last_error: str
+    replay_of: int | None
+    status: str
+    note: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class InboundFile:
+    """Something a connector can fetch: ``ref`` is the connector's own handle for it."""
+
+    connector: str
+    ref: str
+    name: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItem:
+    """A leased unit of work; ``lease_until`` is when another worker may take it over."""
+
+    id: int
+    kind: str
+    message_id: int
+    payload: JsonObject | None
+    attempts: int
+    leased_by: str | None
+    lease_until: datetime | None
+
+
+class Clock(Protocol):
+    """The only source of the current time outside tests' control."""
+
+    def now(self) -> datetime:
+        """Timezone-aware UTC."""
+        ...
+
+
+class PayloadRepository(Protocol):
+    def put(self, data: bytes) -> str: ...
+    def get(self, sha256: str) -> bytes: ...
+
+
+class MessageRepository(Protocol):
+    def add(
+        self,
+        *,
+        direction: str,
+        partner: str | None,
+        connector: str,
+        filename: str | None,
+        payload_sha256: str,
+        size: int,
+        correlation_id: str,
+        syntax: str | None,
+    ) -> int: ...
+    def get(self, id: int) -> MessageRecord: ...
+    def set_status(
+        self,
+        id: int,
+        status: str,
+        *,
+        component: str,
+        code: str | None = None,
+        detail: Mapping[str, object] | None = None,
+    ) -> None: ...
+    def find_by_payload(self, sha256: str, *, partner: str | None) -> list[MessageRecord]: ...
+    def set_partner(self, id: int, partner: str) -> None: ...
+    def list(
+        self,
+        *,
+        status: str | None = None,
+        partner: str | None = None,
+        since: datetime | None = None,
+        limit: int = 100,
+    ) -> list[MessageRecord]: ...
+
+
+class InterchangeRepository(Protocol):
+    def add(
+        self,
+        *,
+        message_id: int,
+        partner: str | None,
+        syntax: str,
+        control_number: str,
+        sender: str,
+        receiver: str,
+        date: date | None,
+        status: str,
+    ) -> int: ...
+    def find(
+        self, *, partner: str, control_number: str, since: datetime | None
+    ) -> list[InterchangeRecord]: ...
+    def for_message(self, message_id: int) -> list[InterchangeRecord]: ...
+
+
+class TransactionRepository(Protocol):
+    def add(
+        self,
+        *,
+        interchange_id: int,
+        group_control_number: str | None,
+        control_number: str,
+        type: str,
+        status: str,
+        segment_count: int,
+    ) -> int: ...
+    def for_interchange(self, interchange_id: int) -> list[TransactionRecord]: ...
+
+
+class DocumentRepository(Protocol):
+    def add(
+        self,
+        *,
+        transaction_id: int | None,
+        message_id: int,
+        partner: str,
+        doc_type: str,
+        doc_number: str,
+        doc_date: date | None,
+        schema_version: str,
+        body: str,
+    ) -> tuple[int, bool]: ...
+    def get(self, id: int) -> DocumentRecord: ...
+    def for_message(self, message_id: int) -> list[DocumentRecord]: ...
+    def list(
+        self, *, partner: str | None = None, doc_type: str | None = None, limit: int = 100
+    ) -> list[DocumentRecord]: ...
+
+
+class OutboundRepository(Protocol):
+    def add(
+        self,
+        *,
+        message_id: int | None,
+        partner: str,
+        kind: str,
+        interchange_control_number: str,
+        group_control_number: str | None,
+        transaction_control_number: str | None,
+        payload_sha256: str,
+        destination: str,
+        status: str,
+    ) -> int: ...
+    def for_message(self, message_id: int) -> list[OutboundRecord]: ...
+    def set_status(self, id: int, status: str) -> None: ...
+
+
+class EventRepository(Protocol):
+    def append(
+        self,
+        message_id: int,
+        state: str,
+        *,
+        component: str,
+        code: str | None = None,
+        detail: Mapping[str, object] | None = None,
+    ) -> int: ...
+    def for_message(self, message_id: int) -> list[EventRecord]: ...
+
+
+class DeadLetterRepository(Protocol):
+    def add(
+        self,
+        *,
+        message_id: int,
+        partner: str | None,
+        code: str,
+        reason: str,
+        location: Mapping[str, object],
+        attempts: int,
+        last_error: str,
+        replay_of: int | None = None,
+    ) -> int: ...
+    def get(self, id: int) -> DeadLetterRecord: ...
+    def for_message(self, message_id: int) -> list[DeadLetterRecord]: ...
+    def list(
+        self,
+        *,
+        message_id: int | None = None,
+        partner: str | None = None,
+        code: str | None = None,
+        since: datetime | None = None,
+        status: str | None = "open",
+        limit: int = 100,
+    ) -> list[DeadLetterRecord]: ...
+    def set_status(self, id: int, status: str, *, note: str | None = None) -> None: ...
+
+
+class ControlNumbers(Protocol):
+    def allocate(self, partner: str, kind: str) -> int: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction over the store: nothing is kept unless :meth:`commit` is called.
+
+    Use it as ``with factory() as uow: ...; uow.commit()``. Leaving the block without a
+    commit, by an exception or not, rolls everything back.
+    """
+
+    @property
+    def payloads(self) -> PayloadRepository: ...
+    @property
+    def messages(self) -> MessageRepository: ...
+    @property
+    def interchanges(self) -> InterchangeRepository: ...
+    @property
+    def transactions(self) -> TransactionRepository: ...
+    @property
+    def documents(self) -> DocumentRepository: ...
+    @property
+    def outbound(self) -> OutboundRepository: ...
+    @property
+    def events(self) -> EventRepository: ...
+    @property
+    def dead_letters(self) -> DeadLetterRepository: ...
+    @property
+    def control_numbers(self) -> ControlNumbers: ...
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+class WorkQueue(Protocol):
+    """Work for the pipeline's workers, leased so that a crashed worker loses nothing."""
+
+    def enqueue(
+        self,
+        kind: str,
+        message_id: int,
+        *,
+        payload: Mapping[str, object] | None = None,
+        delay_seconds: float = 0,
+    ) -> int: ...
+    def lease(self, *, worker: str, limit: int, lease_seconds: float) -> list[WorkItem]: ...
+    def complete(self, item_id: int) -> None: ...
+    def release_for_retry(self, item_id: int, *, delay_seconds: float, error: str) -> None: ...
+    def fail(self, item_id: int, *, error: str) -> None: ...
+    def pending_count(self) -> int: ...
+
+
+class Connector(Protocol):
+    """A way in and out for one partner or channel: a folder, an SFTP account, a queue.
+
+    ``poll`` lists what is ready, ``fetch`` reads it, and ``confirm`` is called only once
+    the payload is safely stored (``ok`` says whether it was accepted), so a crash in
+    between means the item is polled again, never lost. ``send`` returns where it went.
+    """
+
+    name: str
+    partner: str | None
+
+    def poll(self) -> Iterator[InboundFile]: ...
+    def fetch(self, item: InboundFile) -> bytes: ...
+    def confirm(self, item: InboundFile, *, ok: bool) -> str | None: ...
+    def send(self, name: str, data: bytes) -> str: ...
+    def close(self) -> None: ...
+
+
+class MappingCatalog(Protocol):
+    """Mapping specifications by name, loaded and compiled by an adapter."""
+
+    def get(self, name: str) -> MappingSpec: ...
+    def names(self) -> list[str]: ...

@@ -1,0 +1,1 @@
+"""Use cases as plain functions over ports: receive, process, acknowledge, replay, send, sync."""

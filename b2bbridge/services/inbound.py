@@ -1,0 +1,146 @@
+"""Process one inbound payload: read it, check it, map each transaction, store, acknowledge.
+
+The payload is read as a stream of events and mapped one transaction at a time. At each
+interchange trailer the envelope outcome decides which transactions stand (an interchange
+or group with envelope errors takes all its transactions down with it), and then one unit
+of work writes the interchange, its transactions, their canonical documents, the dead
+letters and the acks, so an interchange is never half-stored. The acks are sent after the
+commit; a send that fails leaves them pending, never lost.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Iterator
+
+import structlog
+
+from b2bbridge.core.edi.acks.outcome import InterchangeOutcome, OutcomeBuilder
+from b2bbridge.core.edi.events import (
+    Event,
+    InterchangeEnd,
+    InterchangeHeader,
+    InterchangeStart,
+    Transaction,
+    collect_transactions,
+)
+from b2bbridge.core.edi.options import ReadOptions
+from b2bbridge.core.edi.reader import read_events
+from b2bbridge.core.errors import B2BError, Problem, UnknownPartnerError
+from b2bbridge.core.partner import PartnerProfile
+from b2bbridge.ports import MessageRecord
+from b2bbridge.services.context import ServiceContext
+from b2bbridge.services.deadletter import record_dead_letter
+from b2bbridge.services.interchange import InterchangeBatch, commit_interchange, map_unit
+from b2bbridge.services.results import MessageResult
+
+log = structlog.get_logger("b2bbridge.inbound")
+
+
+def _observed(events: Iterable[Event], builder: OutcomeBuilder) -> Iterator[Event]:
+    for ev in events:
+        builder.observe(ev)
+        yield ev
+
+
+def process_message(
+    ctx: ServiceContext, message_id: int, *, replay_of: int | None = None
+) -> MessageResult:
+    """Run one stored payload through the inbound pipeline; safe to run again (replay)."""
+    with ctx.uow() as uow:
+        msg = uow.messages.get(message_id)
+        data = uow.payloads.get(msg.payload_sha256)
+    result = MessageResult(message_id, partner=msg.partner)
+    hint = ctx.partners.find(msg.partner)
+    options = hint.read_options(msg.filename) if hint else ReadOptions(file=msg.filename)
+    builder = OutcomeBuilder()
+    batch: InterchangeBatch | None = None
+    loose: list[Problem] = []
+    for item in collect_transactions(_observed(read_events(io.BytesIO(data), options), builder)):
+        if isinstance(item, InterchangeStart):
+            batch = InterchangeBatch(item.header, *_identify(ctx, item.header, hint, msg))
+        elif isinstance(item, Transaction) and batch is not None:
+            batch.units.append(map_unit(ctx, batch, item, builder))
+        elif isinstance(item, InterchangeEnd) and batch is not None:
+            outcome = _outcome_for(builder, item.header)
+            commit_interchange(ctx, msg, batch, outcome, result, replay_of=replay_of)
+            batch = None
+        elif isinstance(item, Problem) and batch is None and item.is_error:
+            loose.append(item)
+    if loose:
+        _reject_loose(ctx, msg, loose, result, replay_of)
+    _finish(ctx, msg, result)
+    return result
+
+
+def _identify(
+    ctx: ServiceContext, header: InterchangeHeader, hint: PartnerProfile | None, msg: MessageRecord
+) -> tuple[PartnerProfile | None, B2BError | None]:
+    """The partner by envelope id, falling back to the connector's partner."""
+    try:
+        return ctx.partners.identify(header.syntax, header.sender), None
+    except UnknownPartnerError as exc:
+        if hint is not None:
+            return hint, None
+        exc.with_location(
+            interchange=header.control_number,
+            file=msg.filename,
+            byte_offset=header.segment.offset,
+            line=header.segment.line,
+            segment_id=header.segment.tag,
+            segment_index=header.segment.index,
+        )
+        return None, exc
+
+
+def _outcome_for(builder: OutcomeBuilder, header: InterchangeHeader) -> InterchangeOutcome:
+    for outcome in reversed(builder.outcomes()):
+        if outcome.header is header:
+            return outcome
+    raise LookupError(f"no outcome for interchange {header.control_number}")
+
+
+def _reject_loose(
+    ctx: ServiceContext,
+    msg: MessageRecord,
+    problems: list[Problem],
+    result: MessageResult,
+    replay_of: int | None,
+) -> None:
+    """Problems outside any interchange (not EDI at all, junk after the last trailer)."""
+    with ctx.uow() as uow:
+        first = problems[0]
+        record_dead_letter(
+            uow, message_id=msg.id, partner=msg.partner, failure=first, replay_of=replay_of
+        )
+        uow.commit()
+    result.errors.extend(p.render() for p in problems)
+
+
+def _finish(ctx: ServiceContext, msg: MessageRecord, result: MessageResult) -> None:
+    with ctx.uow() as uow:
+        if result.partner and result.partner != msg.partner:
+            uow.messages.set_partner(msg.id, result.partner)
+        uow.messages.set_status(
+            msg.id,
+            result.status,
+            component="inbound",
+            code=None if not result.failed else "rejected",
+            detail={
+                "documents": result.documents,
+                "rejected": result.rejected,
+                "duplicates": result.duplicates,
+                "acks": result.acks,
+            },
+        )
+        uow.commit()
+    event = "message_failed" if result.failed else "message_processed"
+    (log.warning if result.failed else log.info)(
+        event,
+        message_id=msg.id,
+        status=result.status,
+        documents=result.documents,
+        rejected=result.rejected,
+        duplicates=result.duplicates,
+        acks=result.acks,
+    )

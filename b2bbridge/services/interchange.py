@@ -1,0 +1,277 @@
+"""One interchange's worth of inbound work: map its transactions, then store it in one go.
+
+Mapping is pure and happens as each transaction arrives. Whether a transaction *stands*
+is decided only at the interchange trailer, from the envelope outcome: a broken
+interchange or group envelope rejects everything inside it. Then a single unit of work
+records the interchange, each transaction with its status, the canonical documents (a
+document whose natural key is already stored is not stored again), the dead letters and
+the acks, and commits once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import structlog
+
+from b2bbridge.core.edi.acks.outcome import InterchangeOutcome, OutcomeBuilder, TransactionOutcome
+from b2bbridge.core.edi.events import InterchangeHeader, Transaction
+from b2bbridge.core.errors import B2BError, MappingError, Problem
+from b2bbridge.core.location import Location
+from b2bbridge.core.mapping.inbound import map_transaction
+from b2bbridge.core.partner import PartnerProfile
+from b2bbridge.ports import MessageRecord, UnitOfWork
+from b2bbridge.services.acknowledge import prepare_acks, send_acks
+from b2bbridge.services.context import ServiceContext
+from b2bbridge.services.deadletter import record_dead_letter
+from b2bbridge.services.results import MessageResult
+
+log = structlog.get_logger("b2bbridge.interchange")
+
+
+@dataclass(slots=True)
+class MappedUnit:
+    """A transaction and what mapping made of it: a document, or the error that stopped it."""
+
+    transaction: Transaction
+    doc_type: str = ""
+    number: str = ""
+    doc_date: date | None = None
+    body: str = ""
+    schema_version: str = ""
+    error: B2BError | None = None
+
+
+@dataclass(slots=True)
+class InterchangeBatch:
+    header: InterchangeHeader
+    profile: PartnerProfile | None
+    partner_error: B2BError | None
+    units: list[MappedUnit] = field(default_factory=list)
+
+
+def map_unit(
+    ctx: ServiceContext, batch: InterchangeBatch, tx: Transaction, builder: OutcomeBuilder
+) -> MappedUnit:
+    """Map one transaction with the partner's mapping for its type; never raises."""
+    unit = MappedUnit(tx)
+    profile = batch.profile
+    if profile is None or tx.has_errors:
+        return unit
+    where = _tx_location(tx, profile)
+    name = profile.mapping_for(tx.interchange.syntax, tx.header.type)
+    if name is None:
+        problem = Problem(
+            "transaction_unsupported",
+            f"partner {profile.partner} has no mapping for {tx.interchange.syntax} "
+            f"{tx.header.type}",
+            where,
+        )
+        builder.add_problem(problem, transaction_control=tx.header.control_number)
+        unit.error = MappingError(problem.message, code=problem.code, location=where)
+        return unit
+    try:
+        doc = map_transaction(tx, ctx.mappings.get(name), partner=profile.partner)
+    except B2BError as exc:
+        unit.error = exc.with_location(**where.as_dict())
+        return unit
+    doc_type, number, *rest = doc.natural_key()
+    unit.doc_type, unit.number = doc_type, number
+    unit.doc_date = date.fromisoformat(rest[0]) if rest and rest[0] else None
+    unit.body = doc.model_dump_json()
+    unit.schema_version = doc.schema_version
+    return unit
+
+
+def _tx_location(tx: Transaction, profile: PartnerProfile) -> Location:
+    seg = tx.header.segment
+    return Location(
+        file=None,
+        partner=profile.partner,
+        interchange=tx.header.interchange_control_number,
+        group=tx.header.group_control_number,
+        transaction=tx.header.control_number,
+        byte_offset=seg.offset,
+        line=seg.line,
+        segment_id=seg.tag,
+        segment_index=seg.index,
+    )
+
+
+def _verdicts(outcome: InterchangeOutcome) -> dict[int, TransactionOutcome | Problem]:
+    """Per transaction header (by identity): its outcome, or the envelope problem that sank it."""
+    top = next((p for p in outcome.problems if p.is_error), None)
+    verdicts: dict[int, TransactionOutcome | Problem] = {}
+    for group in outcome.groups:
+        sunk = top or next((p for p in group.problems if p.is_error), None)
+        for t in group.transactions:
+            verdicts[id(t.header)] = sunk if sunk is not None else t
+    return verdicts
+
+
+def _rejection(
+    unit: MappedUnit, verdict: TransactionOutcome | Problem | None
+) -> B2BError | Problem | None:
+    if isinstance(verdict, Problem):
+        return verdict
+    if verdict is not None and not verdict.accepted:
+        first = next((p for p in verdict.problems if p.is_error), None)
+        return first or Problem("segments_in_error", "transaction rejected", Location())
+    return unit.error
+
+
+def commit_interchange(
+    ctx: ServiceContext,
+    msg: MessageRecord,
+    batch: InterchangeBatch,
+    outcome: InterchangeOutcome,
+    result: MessageResult,
+    *,
+    replay_of: int | None,
+) -> None:
+    """Store the interchange and everything that stands inside it, in one transaction."""
+    header, profile = batch.header, batch.profile
+    partner = profile.partner if profile else None
+    verdicts = _verdicts(outcome)
+    acks = []
+    with ctx.uow() as uow:
+        duplicate = (
+            profile is not None
+            and replay_of is None
+            and _is_duplicate(ctx, uow, msg, profile, header)
+        )
+        status = "duplicate" if duplicate else "received"
+        icx = uow.interchanges.add(
+            message_id=msg.id,
+            partner=partner,
+            syntax=header.syntax,
+            control_number=header.control_number,
+            sender=header.sender.id,
+            receiver=header.receiver.id,
+            date=header.date,
+            status=status,
+        )
+        if batch.partner_error is not None:
+            record_dead_letter(
+                uow,
+                message_id=msg.id,
+                partner=None,
+                failure=batch.partner_error,
+                replay_of=replay_of,
+            )
+            result.rejected += max(1, len(batch.units))
+        sunk_interchange = next((p for p in outcome.problems if p.is_error), None)
+        if sunk_interchange is not None and not duplicate:
+            record_dead_letter(
+                uow,
+                message_id=msg.id,
+                partner=partner,
+                failure=_located(sunk_interchange, msg),
+                replay_of=replay_of,
+            )
+        for unit in batch.units:
+            _store_unit(
+                uow,
+                msg,
+                unit,
+                verdicts.get(id(unit.transaction.header)),
+                icx,
+                partner,
+                duplicate,
+                sunk_interchange is not None,
+                result,
+                replay_of,
+            )
+        if profile is not None and replay_of is None:
+            acks = prepare_acks(ctx, uow, message_id=msg.id, profile=profile, outcome=outcome)
+        uow.commit()
+    if profile is not None:
+        result.acks += send_acks(ctx, profile, acks)
+    log.info(
+        "interchange_stored",
+        icn=header.control_number,
+        partner=partner,
+        transactions=len(batch.units),
+        duplicate=duplicate,
+    )
+
+
+def _located(problem: Problem, msg: MessageRecord) -> Problem:
+    return Problem(
+        problem.code, problem.message, problem.location.with_(file=msg.filename), problem.severity
+    )
+
+
+def _store_unit(
+    uow: UnitOfWork,
+    msg: MessageRecord,
+    unit: MappedUnit,
+    verdict: TransactionOutcome | Problem | None,
+    interchange_id: int,
+    partner: str | None,
+    duplicate: bool,
+    interchange_sunk: bool,
+    result: MessageResult,
+    replay_of: int | None,
+) -> None:
+    tx = unit.transaction
+    failure = _rejection(unit, verdict)
+    if duplicate:
+        tx_status = "duplicate"
+    elif failure is not None:
+        tx_status = "rejected"
+    else:
+        tx_status = "stored"
+    tx_id = uow.transactions.add(
+        interchange_id=interchange_id,
+        group_control_number=tx.header.group_control_number,
+        control_number=tx.header.control_number,
+        type=tx.header.type,
+        status=tx_status,
+        segment_count=tx.segment_count,
+    )
+    if duplicate:
+        result.duplicates += 1
+        return
+    if failure is not None:
+        result.rejected += 1
+        if not interchange_sunk:  # the interchange's own dead letter already covers it
+            if isinstance(failure, Problem):
+                failure = _located(failure, msg)
+            record_dead_letter(
+                uow, message_id=msg.id, partner=partner, failure=failure, replay_of=replay_of
+            )
+        return
+    assert partner is not None
+    _doc_id, created = uow.documents.add(
+        transaction_id=tx_id,
+        message_id=msg.id,
+        partner=partner,
+        doc_type=unit.doc_type,
+        doc_number=unit.number,
+        doc_date=unit.doc_date,
+        schema_version=unit.schema_version,
+        body=unit.body,
+    )
+    if created:
+        result.documents += 1
+    else:
+        result.duplicates += 1
+
+
+def _is_duplicate(
+    ctx: ServiceContext,
+    uow: UnitOfWork,
+    msg: MessageRecord,
+    profile: PartnerProfile,
+    header: InterchangeHeader,
+) -> bool:
+    """A repeated ISA13/UNB5 from the same partner inside the window, from another message."""
+    if profile.duplicates == "accept":
+        return False
+    since = ctx.clock.now() - timedelta(days=ctx.duplicate_window_days)
+    seen = uow.interchanges.find(
+        partner=profile.partner, control_number=header.control_number, since=since
+    )
+    return any(rec.message_id != msg.id and rec.status != "duplicate" for rec in seen)

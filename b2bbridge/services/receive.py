@@ -1,0 +1,94 @@
+"""Receive: take what a connector has ready, store it durably, queue it, then let it go.
+
+The order matters. The payload and its message row are committed before the work is
+queued, and the source is confirmed (moved out of the inbox, deleted on the server) only
+after processing has decided where it belongs, so a crash at any point leads to a re-read,
+never to a loss. A re-read payload is recognised by its content hash and recorded as a
+duplicate of the first: the file name is never trusted for that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+
+import structlog
+
+from b2bbridge.core.edi.detect import sniff
+from b2bbridge.ports import Connector, InboundFile
+from b2bbridge.services.context import ServiceContext
+
+log = structlog.get_logger("b2bbridge.receive")
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    item: InboundFile
+    message_id: int
+    duplicate_of: int | None = None
+
+
+def receive_payload(
+    ctx: ServiceContext, *, connector: str, partner: str | None, filename: str | None, data: bytes
+) -> Received:
+    """Store one payload and queue it for processing; the durable hand-off point."""
+    sha = hashlib.sha256(data).hexdigest()
+    correlation_id = uuid.uuid4().hex
+    syntax = sniff(data[:4096]).syntax
+    with ctx.uow() as uow:
+        earlier = uow.messages.find_by_payload(sha, partner=partner)
+        uow.payloads.put(data)
+        message_id = uow.messages.add(
+            direction="in",
+            partner=partner,
+            connector=connector,
+            filename=filename,
+            payload_sha256=sha,
+            size=len(data),
+            correlation_id=correlation_id,
+            syntax=syntax,
+        )
+        if earlier:
+            uow.messages.set_status(
+                message_id,
+                "duplicate",
+                component="receive",
+                code="payload_duplicate",
+                detail={"duplicate_of": earlier[0].id},
+            )
+        uow.commit()
+    item = InboundFile(connector=connector, ref=filename or "", name=filename or "", size=len(data))
+    if earlier:
+        log.warning(
+            "payload_duplicate",
+            message_id=message_id,
+            duplicate_of=earlier[0].id,
+            file=filename,
+            correlation_id=correlation_id,
+        )
+        return Received(item, message_id, duplicate_of=earlier[0].id)
+    ctx.queue.enqueue("process", message_id)
+    log.info(
+        "message_received",
+        message_id=message_id,
+        file=filename,
+        partner=partner,
+        connector=connector,
+        size=len(data),
+        sha256=sha,
+        correlation_id=correlation_id,
+    )
+    return Received(item, message_id)
+
+
+def receive_from(ctx: ServiceContext, connector: Connector) -> list[Received]:
+    """Everything one connector has ready now."""
+    received: list[Received] = []
+    for item in connector.poll():
+        data = connector.fetch(item)
+        r = receive_payload(
+            ctx, connector=connector.name, partner=connector.partner, filename=item.name, data=data
+        )
+        received.append(Received(item, r.message_id, r.duplicate_of))
+    return received

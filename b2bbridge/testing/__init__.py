@@ -1,0 +1,1 @@
+"""Contract suites and fakes for connectors, stores and system adapters."""

@@ -1,0 +1,99 @@
+"""The walking skeleton, end to end: the real CLI over a copy of the bundled example."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from e2e_support import (
+    FIXTURES,
+    REPO,
+    Deployment,
+    check_997,
+    check_contrl,
+    check_example_results,
+    make_deployment,
+    stored_orders,
+)
+
+from b2bbridge.bootstrap import build_app
+from b2bbridge.config import load_settings
+
+EXAMPLES = REPO / "examples" / "inbox"
+
+
+@pytest.fixture
+def deployment(tmp_path: Path) -> Deployment:
+    return make_deployment(tmp_path)
+
+
+def test_example_files_become_orders_acks_and_archived_sources(deployment: Deployment) -> None:
+    deployment.drop(*EXAMPLES.iterdir())
+    result = deployment.cli("run", "--once")
+    assert result.returncode == 0, result.stdout + result.stderr
+    check_example_results(deployment, result.stdout)
+    check_997(deployment)
+    check_contrl(deployment)
+
+
+def test_messages_list_shows_the_stored_documents(deployment: Deployment) -> None:
+    deployment.drop(*EXAMPLES.iterdir())
+    assert deployment.cli("run", "--once").returncode == 0
+    listed = deployment.cli("messages", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    rows = [json.loads(line) for line in listed.stdout.splitlines() if line.strip().startswith("{")]
+    numbers = sorted(d["number"] for r in rows for d in r["documents"])
+    assert numbers == ["4500012345", "4500012346", "PO-77120"]
+    shown = deployment.cli("messages", "show", str(rows[0]["id"]))
+    assert shown.returncode == 0
+    assert "acknowledged" in shown.stdout
+
+
+def test_bad_files_go_to_error_folder_with_dead_letters_and_good_files_still_pass(
+    deployment: Deployment,
+) -> None:
+    deployment.drop(
+        *EXAMPLES.iterdir(),
+        FIXTURES / "inbound" / "not_edi.txt",
+        FIXTURES / "inbound" / "acme_850_bad_se_count.x12",
+    )
+    result = deployment.cli("run", "--once")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert sorted(deployment.files("error")) == ["acme_850_bad_se_count.x12", "not_edi.txt"]
+    assert sorted(deployment.files("archive")) == [
+        "acme_850_20241104.x12",
+        "acme_orders_20241104.edi",
+    ]
+    orders = stored_orders(deployment)
+    # The bad file's first transaction is sound and stands; its second is rejected.
+    assert sorted(orders) == ["4500012345", "4500012346", "4500022345", "PO-77120"]
+    app = build_app(load_settings(deployment.root / "b2bbridge.toml", env={}), migrate=False)
+    with app.ctx.uow() as uow:
+        dead = {d.code: d for d in uow.dead_letters.list(limit=100)}
+    assert set(dead) == {"not_edi", "segment_count_mismatch"}
+    se = dead["segment_count_mismatch"]
+    assert se.location["segment_id"] == "SE"
+    assert se.location["transaction"] == "0002"
+    assert se.location["line"] == 46
+    assert dead["not_edi"].location["file"] == "not_edi.txt"
+
+
+def test_running_again_with_nothing_new_is_a_clean_no_op(deployment: Deployment) -> None:
+    deployment.drop(*EXAMPLES.iterdir())
+    assert deployment.cli("run", "--once").returncode == 0
+    again = deployment.cli("run", "--once")
+    assert again.returncode == 0
+    assert "nothing to do" in again.stdout
+
+
+def test_the_same_file_dropped_twice_is_a_duplicate_not_a_second_order(
+    deployment: Deployment,
+) -> None:
+    deployment.drop(EXAMPLES / "acme_850_20241104.x12")
+    assert deployment.cli("run", "--once").returncode == 0
+    deployment.drop(EXAMPLES / "acme_850_20241104.x12")
+    again = deployment.cli("run", "--once")
+    assert again.returncode == 0, again.stdout
+    assert "duplicate" in again.stdout
+    assert sorted(stored_orders(deployment)) == ["4500012345", "4500012346"]
