@@ -97,3 +97,20 @@ def test_the_same_file_dropped_twice_is_a_duplicate_not_a_second_order(
     assert again.returncode == 0, again.stdout
     assert "duplicate" in again.stdout
     assert sorted(stored_orders(deployment)) == ["4500012345", "4500012346"]
+
+
+def test_logs_are_json_events_with_a_correlation_id_per_message(deployment: Deployment) -> None:
+    deployment.drop(*EXAMPLES.iterdir(), FIXTURES / "inbound" / "not_edi.txt")
+    deployment.env["B2BBRIDGE_LOG_LEVEL"] = "info"
+    result = deployment.cli("run", "--once")
+    events = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    received = [e for e in events if e["event"] == "message_received"]
+    assert len(received) == 3
+    assert len({e["correlation_id"] for e in received}) == 3
+    by_corr = {e["correlation_id"]: e["file"] for e in received}
+    processed = [e for e in events if e["event"] in ("message_processed", "message_failed")]
+    assert {by_corr[e["correlation_id"]] for e in processed} == set(by_corr.values())
+    (dead,) = [e for e in events if e["event"] == "dead_lettered"]
+    assert dead["code"] == "not_edi"
+    assert by_corr[dead["correlation_id"]] == "not_edi.txt"
+    assert {e["event"] for e in events} >= {"interchange_stored", "ack_sent", "source_confirmed"}

@@ -29,7 +29,7 @@ def read_events(source: BinaryIO, options: ReadOptions = DEFAULT_OPTIONS) -> Ite
     """The events of ``source``, read by the reader for its standard."""
     try:
         head, source = _peek(source)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: the source was closed
         where = Location(file=options.file, byte_offset=0, line=1)
         return iter([Problem("source_unreadable", f"the source could not be read: {exc}", where)])
     sniffed = sniff(head)

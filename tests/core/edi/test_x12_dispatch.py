@@ -66,3 +66,11 @@ def test_edifact_is_handed_to_the_edifact_reader() -> None:
     first = next(iter(read_bytes_events(data)))
     assert isinstance(first, InterchangeStart)
     assert first.header.syntax == "edifact"
+
+
+def test_a_closed_source_is_a_problem_not_an_exception() -> None:
+    source = io.BytesIO(CLEAN)
+    source.close()
+    (problem,) = list(read_events(source, ReadOptions(file="gone.edi")))
+    assert isinstance(problem, Problem)
+    assert (problem.code, problem.location.file) == ("source_unreadable", "gone.edi")

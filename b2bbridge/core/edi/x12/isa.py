@@ -16,6 +16,11 @@ Three shapes are read, in this order:
 The text is Latin-1 decoded bytes, so one character is one byte. A terminator that is a
 UTF-8 multi-byte character (U+2026 '…' has been seen) is kept as its byte sequence for
 splitting, and reported decoded in :class:`Delimiters`.
+
+The reader also asks this module where the next plausible ISA starts (``find_isa``: an
+``ISA`` whose separator repeats after ISA01, so that ``VISA`` in a banner is not one) and
+whether a file is hard-wrapped (``is_wrapped``: lines of one width while the terminator is
+not a line break, so the line breaks are not data and are dropped).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ SEPARATOR_INDEXES = (3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 
 LINE_BREAKS = "\r\n"
 # How far to look for an unpadded ISA's 16 separators before giving up.
 SEARCH_LIMIT = 400
+WRAP_SAMPLE = 8192  # characters looked at to tell a hard-wrapped file
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,3 +242,33 @@ def isa_findings(read: IsaRead, header: InterchangeHeader) -> list[Finding]:
         msg = f"ISA15 {els[15]!r} is not T, P or I"
         found.append(("test_indicator_invalid", msg, 15, Severity.ERROR))
     return found
+
+
+def plausible_isa(text: str, at: int) -> bool:
+    """``ISA`` followed by a separator that repeats after ISA01 (always two characters)."""
+    if text[at : at + 3] != "ISA" or len(text) < at + 7:
+        return False
+    sep = text[at + 3]
+    return not sep.isalnum() and not sep.isspace() and text[at + 6] == sep
+
+
+def find_isa(text: str) -> int:
+    at = text.find("ISA", 1)
+    while at >= 0 and not plausible_isa(text, at):
+        at = text.find("ISA", at + 1)
+    return at
+
+
+def is_wrapped(text: str, isa: IsaRead) -> bool:
+    """Lines of one width with a terminator that is not a line break: a hard-wrapped file."""
+    if isa.split_term in LINE_BREAKS:
+        return False
+    sample = text[:WRAP_SAMPLE]
+    if len(text) <= len(sample):  # the whole rest of the file: its last line may be short
+        sample = sample.rstrip(LINE_BREAKS)
+    lines = sample.split("\n")
+    widths = [len(s.rstrip("\r")) for s in lines[:-1]]
+    if not widths:
+        return False
+    width = max(widths)
+    return all(w == width for w in widths[1:]) and len(lines[-1].rstrip("\r")) <= width
