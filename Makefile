@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 CONFIG ?= b2bbridge.toml
 EXAMPLE_INBOX := var/partners/acme/inbox
 
-.PHONY: install run test lint typecheck clean-var bench
+.PHONY: install run test lint typecheck clean-var bench sshd
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,8 +23,14 @@ run: install
 	cp -np examples/inbox/* $(EXAMPLE_INBOX)/
 	$(BIN)/b2bbridge --config $(CONFIG) run --once
 
+## sshd: the SFTP integration tests run a real OpenSSH server on loopback (Debian package)
+sshd:
+	test -x /usr/sbin/sshd || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends openssh-server)
+	mkdir -p -m 0755 /run/sshd
+
 ## test: install and run the whole suite: pytest, ruff, mypy and the import contracts
-test: install
+test: install sshd
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -10,18 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from b2bbridge.adapters.clock import SystemClock
 from b2bbridge.adapters.connectors import folder as _folder  # noqa: F401 - registers "folder"
 from b2bbridge.adapters.connectors.base import ConnectorDefinition, create_connector
 from b2bbridge.adapters.files.mappings import FileMappingCatalog
 from b2bbridge.adapters.files.profiles import load_connector_definitions, load_partners
+from b2bbridge.adapters.queue.amqp import AmqpWorkQueue
 from b2bbridge.adapters.queue.embedded import EmbeddedWorkQueue
 from b2bbridge.adapters.store.engine import make_engine
 from b2bbridge.adapters.store.migrate import upgrade_database
 from b2bbridge.adapters.store.uow import SqlUnitOfWork
 from b2bbridge.config import Settings
 from b2bbridge.core.errors import ConfigError
-from b2bbridge.ports import Connector, UnitOfWork
+from b2bbridge.ports import Clock, Connector, UnitOfWork, WorkQueue
 from b2bbridge.services.context import RetryPolicy, ServiceContext
 
 
@@ -35,6 +38,8 @@ class App:
     def close(self) -> None:
         for c in self.connectors.values():
             c.close()
+        if isinstance(self.ctx.queue, AmqpWorkQueue):
+            self.ctx.queue.close()
 
 
 def database_url(settings: Settings) -> str:
@@ -52,15 +57,16 @@ def upgrade(settings: Settings) -> str:
     return url
 
 
+def _work_queue(settings: Settings, engine: Engine, clock: Clock) -> WorkQueue:
+    """Scale-out mode (RabbitMQ) when a broker URL is set, else the store-backed queue."""
+    if settings.broker_url:
+        return AmqpWorkQueue(engine, clock, settings.broker_url)
+    return EmbeddedWorkQueue(engine, clock)
+
+
 def build_app(settings: Settings, *, migrate: bool = True) -> App:
     """Wire every port from settings; ``migrate`` brings the schema up to date first."""
     url = upgrade(settings) if migrate else database_url(settings)
-    if settings.broker_url:
-        raise ConfigError(
-            "broker_url is set, but this build processes work through the store queue only; "
-            "unset B2BBRIDGE_BROKER_URL to use the embedded queue",
-            code="broker_unsupported",
-        )
     engine = make_engine(url)
     clock = SystemClock()
 
@@ -81,7 +87,7 @@ def build_app(settings: Settings, *, migrate: bool = True) -> App:
     pipeline = settings.pipeline
     ctx = ServiceContext(
         uow=uow_factory,
-        queue=EmbeddedWorkQueue(engine, clock),
+        queue=_work_queue(settings, engine, clock),
         partners=partners,
         mappings=FileMappingCatalog(settings.path(settings.mappings_dir)),
         connectors=connectors,

@@ -39,9 +39,21 @@ def configure_logging(
         wrapper_class=structlog.make_filtering_bound_logger(
             logging.getLevelNamesMapping()[level.upper()]
         ),
-        logger_factory=structlog.PrintLoggerFactory(file=out),
+        logger_factory=(
+            structlog.PrintLoggerFactory(file=stream) if stream is not None else _current_stderr
+        ),
         cache_logger_on_first_use=False,
     )
+
+
+def _current_stderr(*_args: Any) -> structlog.PrintLogger:
+    """A logger on whatever ``sys.stderr`` is now, not the one at set-up time.
+
+    Loggers are not cached, so a stream swapped in later (a test runner capturing
+    output, a daemon redirecting stderr) is honoured, and a stream closed since set-up
+    is never written to.
+    """
+    return structlog.PrintLogger(sys.stderr)
 
 
 @contextmanager

@@ -145,6 +145,29 @@ class DeadLetterRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class AckExpectationRecord:
+    """An acknowledgement we wait for: the outbound document it answers, and when it is due.
+
+    ``status`` is ``waiting`` until an ack names the control numbers, then the ack's
+    verdict (``accepted``, ``accepted_with_errors``, ``partially_accepted``, ``rejected``).
+    """
+
+    id: int
+    outbound_id: int
+    partner: str
+    syntax: str
+    interchange_control_number: str
+    group_control_number: str | None
+    due_at: datetime
+    status: str
+    ack_kind: str | None
+    ack_message_id: int | None
+    detail: JsonObject | None
+    resolved_at: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class InboundFile:
     """Something a connector can fetch: ``ref`` is the connector's own handle for it."""
 
@@ -205,6 +228,7 @@ class MessageRepository(Protocol):
     ) -> None: ...
     def find_by_payload(self, sha256: str, *, partner: str | None) -> list[MessageRecord]: ...
     def set_partner(self, id: int, partner: str) -> None: ...
+    def list_stranded(self, *, before: datetime, limit: int = 500) -> list[int]: ...
     def list(
         self,
         *,
@@ -232,6 +256,7 @@ class InterchangeRepository(Protocol):
         self, *, partner: str, control_number: str, since: datetime | None
     ) -> list[InterchangeRecord]: ...
     def for_message(self, message_id: int) -> list[InterchangeRecord]: ...
+    def get(self, id: int) -> InterchangeRecord: ...
 
 
 class TransactionRepository(Protocol):
@@ -246,6 +271,7 @@ class TransactionRepository(Protocol):
         segment_count: int,
     ) -> int: ...
     def for_interchange(self, interchange_id: int) -> list[TransactionRecord]: ...
+    def get(self, id: int) -> TransactionRecord: ...
 
 
 class DocumentRepository(Protocol):
@@ -284,6 +310,39 @@ class OutboundRepository(Protocol):
     ) -> int: ...
     def for_message(self, message_id: int) -> list[OutboundRecord]: ...
     def set_status(self, id: int, status: str) -> None: ...
+    def get(self, id: int) -> OutboundRecord: ...
+    def list_pending(self, *, before: datetime, limit: int = 100) -> list[OutboundRecord]: ...
+
+
+class AckExpectationRepository(Protocol):
+    def add(
+        self,
+        *,
+        outbound_id: int,
+        partner: str,
+        syntax: str,
+        interchange_control_number: str,
+        group_control_number: str | None,
+        due_at: datetime,
+    ) -> int: ...
+    def find(
+        self,
+        *,
+        partner: str,
+        interchange_control_number: str | None = None,
+        group_control_number: str | None = None,
+    ) -> list[AckExpectationRecord]: ...
+    def resolve(
+        self,
+        id: int,
+        *,
+        status: str,
+        ack_kind: str,
+        ack_message_id: int,
+        detail: Mapping[str, object] | None = None,
+    ) -> None: ...
+    def overdue(self, *, now: datetime, limit: int = 100) -> list[AckExpectationRecord]: ...
+    def for_outbound(self, outbound_id: int) -> list[AckExpectationRecord]: ...
 
 
 class EventRepository(Protocol):
@@ -356,6 +415,8 @@ class UnitOfWork(Protocol):
     def dead_letters(self) -> DeadLetterRepository: ...
     @property
     def control_numbers(self) -> ControlNumbers: ...
+    @property
+    def ack_expectations(self) -> AckExpectationRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -412,3 +473,155 @@ class MappingCatalog(Protocol):
 
     def get(self, name: str) -> MappingSpec: ...
     def names(self) -> list[str]: ...
+
+
+# --- Sync ports (issue 8: synchronisation workers) -------------------------------------
+# Appended as one block; the sync services take these, the store and the system adapters
+# (b2bbridge/adapters/systems) provide them.
+
+
+@dataclass(frozen=True, slots=True)
+class SyncRecord:
+    """One record as a system adapter reads or writes it, in canonical terms.
+
+    ``key`` is the canonical key (``order:PO-1``, ``customer:acme``), ``external_id`` the
+    system's own id when known, ``stamp`` the system's write time for change detection,
+    and ``fields`` the canonical values (a canonical document's JSON, or a flat mapping).
+    """
+
+    entity: str
+    key: str
+    fields: JsonObject
+    external_id: str | None = None
+    stamp: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeBatch:
+    """What ``read_changes`` returns: records in stamp order and the stamps they carry."""
+
+    records: list[SyncRecord]
+    watermark: datetime | None
+
+
+class SystemAdapter(Protocol):
+    """An ERP, WMS, CRM or storefront behind one shape.
+
+    ``read_changes`` returns the records of ``entity`` changed at or after ``since`` (None
+    means all), oldest first, and the newest stamp seen. ``upsert`` writes records and
+    returns their external ids in order; writing the same record twice (same
+    ``external_id``) updates, never duplicates. Transport failures raise
+    :class:`b2bbridge.core.errors.B2BError` subclasses whose disposition says whether a
+    retry can help.
+    """
+
+    name: str
+
+    def read_changes(self, entity: str, since: datetime | None) -> ChangeBatch: ...
+    def upsert(self, entity: str, records: list[SyncRecord]) -> list[str]: ...
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class IdMapRecord:
+    """Canonical key ↔ external id in one system, and the record's last known values there.
+
+    ``known_fields`` are the values b2bbridge last read from or wrote to that system;
+    ``written_fingerprint`` is their :func:`~b2bbridge.core.sync.fingerprint`, which is how
+    a read-back of b2bbridge's own write is recognised as an echo.
+    """
+
+    entity: str
+    key: str
+    system: str
+    external_id: str
+    written_fingerprint: str | None
+    known_fields: JsonObject | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WatermarkRecord:
+    """Where a flow's next poll starts, and the versions already taken in its overlap."""
+
+    flow: str
+    since: datetime | None
+    seen: list[tuple[str, datetime]]
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SyncRunRecord:
+    """One run of one flow: when, how many records moved, failed or conflicted."""
+
+    id: int
+    flow: str
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    read: int
+    written: int
+    skipped: int
+    failed: int
+    conflicts: int
+    error: str | None
+
+
+class IdMapRepository(Protocol):
+    def get(self, entity: str, key: str, system: str) -> IdMapRecord | None: ...
+    def find_key(self, entity: str, system: str, external_id: str) -> str | None: ...
+    def put(
+        self,
+        entity: str,
+        key: str,
+        system: str,
+        external_id: str,
+        *,
+        known_fields: Mapping[str, object] | None = None,
+    ) -> None: ...
+
+
+class WatermarkRepository(Protocol):
+    def get(self, flow: str) -> WatermarkRecord | None: ...
+    def put(self, flow: str, since: datetime | None, seen: list[tuple[str, datetime]]) -> None: ...
+    def list(self) -> list[WatermarkRecord]: ...
+
+
+class SyncRunRepository(Protocol):
+    def start(self, flow: str) -> int: ...
+    def finish(
+        self,
+        run_id: int,
+        *,
+        status: str,
+        read: int,
+        written: int,
+        skipped: int,
+        failed: int,
+        conflicts: int,
+        error: str | None = None,
+    ) -> None: ...
+    def last(self, flow: str) -> SyncRunRecord | None: ...
+
+
+class SyncState(Protocol):
+    """One transaction over the sync tables; like :class:`UnitOfWork`, commit or lose it."""
+
+    @property
+    def id_map(self) -> IdMapRepository: ...
+    @property
+    def watermarks(self) -> WatermarkRepository: ...
+    @property
+    def runs(self) -> SyncRunRepository: ...
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def commit(self) -> None: ...
+
+
+SyncStateFactory = Callable[[], SyncState]

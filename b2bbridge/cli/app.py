@@ -13,10 +13,22 @@ from typing import Annotated
 
 import typer
 
+from b2bbridge.cli import acks as acks_cmd
+from b2bbridge.cli import canonical as canonical_cmd
+from b2bbridge.cli import connectors as connectors_cmd
 from b2bbridge.cli import db as db_cmd
+from b2bbridge.cli import dlq as dlq_cmd
 from b2bbridge.cli import inspect as inspect_cmd
+from b2bbridge.cli import mappings as mappings_cmd
 from b2bbridge.cli import messages as messages_cmd
+from b2bbridge.cli import render as render_cmd
 from b2bbridge.cli import run as run_cmd
+from b2bbridge.cli import schemas as schemas_cmd
+from b2bbridge.cli import serve as serve_cmd
+from b2bbridge.cli import sync as sync_cmd
+from b2bbridge.cli import translate as translate_cmd
+from b2bbridge.cli import validate as validate_cmd
+from b2bbridge.cli import worker as worker_cmd
 from b2bbridge.cli.console import CliState, err_console
 from b2bbridge.config import load_settings
 from b2bbridge.core.errors import B2BError
@@ -32,10 +44,22 @@ app = typer.Typer(
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
-app.add_typer(messages_cmd.app, name="messages")
-app.add_typer(db_cmd.app, name="db")
 app.command("run")(run_cmd.run)
+app.command("serve")(serve_cmd.serve)
+app.command("worker")(worker_cmd.worker)
 app.command("inspect")(inspect_cmd.inspect)
+app.command("validate")(validate_cmd.validate)
+app.command("translate")(translate_cmd.translate)
+app.command("render")(render_cmd.render)
+app.add_typer(messages_cmd.app, name="messages")
+app.add_typer(dlq_cmd.app, name="dlq")
+app.add_typer(acks_cmd.app, name="acks")
+app.add_typer(connectors_cmd.app, name="connectors")
+app.add_typer(mappings_cmd.app, name="mappings")
+schemas_cmd.app.command("export")(canonical_cmd.export)
+app.add_typer(schemas_cmd.app, name="schemas")
+app.add_typer(sync_cmd.app, name="sync")
+app.add_typer(db_cmd.app, name="db")
 
 
 def _default_config() -> Path | None:

@@ -9,6 +9,9 @@ import typer
 from rich.table import Table
 
 from b2bbridge.cli.console import console, err_console, opened_app
+from b2bbridge.cli.lineage import render_lineage, render_trail
+from b2bbridge.ports import NotFoundError
+from b2bbridge.services.lineage import trace_document, trace_message
 
 app = typer.Typer(help="Inspect received messages and their documents.", no_args_is_help=True)
 
@@ -66,25 +69,40 @@ def list_messages(
 @app.command("show")
 def show_message(
     ctx: typer.Context,
-    message_id: Annotated[int, typer.Argument(help="The message id from `messages list`.")],
+    message_id: Annotated[
+        int,
+        typer.Argument(help="The message id from `messages list` (a document id with --document)."),
+    ],
     lineage: Annotated[
-        bool, typer.Option(help="Also show documents, acks and dead letters.")
+        bool,
+        typer.Option(
+            "--lineage/--no-lineage",
+            help="Show the tree: interchanges, transactions, documents, acks, dead letters.",
+        ),
     ] = True,
+    document: Annotated[
+        bool,
+        typer.Option("--document", help="The id is a document: trace it back to its file."),
+    ] = False,
 ) -> None:
-    """Show one message: where it came from, its events, documents, acks and dead letters.
+    """Show one message with its events and lineage, or trace a document back to its file.
 
-    Example: b2bbridge messages show 3
+    Example: b2bbridge messages show 3 --lineage
+    Example: b2bbridge messages show 17 --document
     """
-    with opened_app(ctx) as app, app.ctx.uow() as uow:
+    with opened_app(ctx) as built:
         try:
-            m = uow.messages.get(message_id)
-        except LookupError:
-            err_console.print(f"[red]error:[/red] no message {message_id}")
+            if document:
+                trail = trace_document(built.ctx, message_id)
+                found = trace_message(built.ctx, trail.message.id)
+            else:
+                found = trace_message(built.ctx, message_id)
+        except NotFoundError as exc:
+            err_console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(1) from None
-        events = uow.events.for_message(message_id)
-        docs = uow.documents.for_message(message_id)
-        acks = uow.outbound.for_message(message_id)
-        dead = uow.dead_letters.for_message(message_id)
+    if document:
+        console.print(render_trail(trail))
+    m = found.message
     console.print(f"[bold]message {m.id}[/bold]  {m.status}")
     console.print(
         f"  file {m.filename or '-'} via {m.connector}, partner {m.partner or '-'}, "
@@ -93,7 +111,7 @@ def show_message(
     table = Table(title="events")
     for col in ("at", "state", "component", "code", "detail"):
         table.add_column(col)
-    for e in events:
+    for e in found.events:
         table.add_row(
             e.created_at.strftime("%H:%M:%S.%f")[:-3],
             e.state,
@@ -102,16 +120,5 @@ def show_message(
             json.dumps(e.detail) if e.detail else "",
         )
     console.print(table)
-    if not lineage:
-        return
-    for d in docs:
-        console.print(f"  document {d.id}: {d.doc_type} {d.doc_number} ({d.doc_date or 'no date'})")
-    for a in acks:
-        console.print(
-            f"  sent {a.kind} ICN {a.interchange_control_number} -> {a.destination}: {a.status}"
-        )
-    for dl in dead:
-        console.print(
-            f"  [red]dead letter {dl.id}[/red] {dl.code}: {dl.reason} "
-            f"({dl.status}, {dl.attempts} attempt(s))"
-        )
+    if lineage:
+        console.print(render_lineage(found))

@@ -26,6 +26,7 @@ from b2bbridge.core.edi.events import (
 )
 from b2bbridge.core.edi.options import ReadOptions
 from b2bbridge.core.edi.reader import read_events
+from b2bbridge.core.edi.segments import Segment
 from b2bbridge.core.errors import B2BError, Problem, UnknownPartnerError
 from b2bbridge.core.partner import PartnerProfile
 from b2bbridge.ports import MessageRecord
@@ -61,6 +62,8 @@ def process_message(
             batch = InterchangeBatch(item.header, *_identify(ctx, item.header, hint, msg))
         elif isinstance(item, Transaction) and batch is not None:
             batch.units.append(map_unit(ctx, batch, item, builder))
+        elif isinstance(item, Segment) and item.tag == "TA1" and batch is not None:
+            batch.ta1s.append(item)
         elif isinstance(item, InterchangeEnd) and batch is not None:
             outcome = _outcome_for(builder, item.header)
             commit_interchange(ctx, msg, batch, outcome, result, replay_of=replay_of)

@@ -17,6 +17,7 @@ import structlog
 
 from b2bbridge.core.edi.acks.outcome import InterchangeOutcome, OutcomeBuilder, TransactionOutcome
 from b2bbridge.core.edi.events import InterchangeHeader, Transaction
+from b2bbridge.core.edi.segments import Segment
 from b2bbridge.core.errors import B2BError, MappingError, Problem
 from b2bbridge.core.location import Location
 from b2bbridge.core.mapping.inbound import map_transaction
@@ -25,6 +26,7 @@ from b2bbridge.ports import MessageRecord, UnitOfWork
 from b2bbridge.services.acknowledge import prepare_acks, send_acks
 from b2bbridge.services.context import ServiceContext
 from b2bbridge.services.deadletter import record_dead_letter
+from b2bbridge.services.reconcile import ACK_TYPES, reconcile_ta1, reconcile_transaction
 from b2bbridge.services.results import MessageResult
 
 log = structlog.get_logger("b2bbridge.interchange")
@@ -41,6 +43,7 @@ class MappedUnit:
     body: str = ""
     schema_version: str = ""
     error: B2BError | None = None
+    is_ack: bool = False
 
 
 @dataclass(slots=True)
@@ -49,6 +52,14 @@ class InterchangeBatch:
     profile: PartnerProfile | None
     partner_error: B2BError | None
     units: list[MappedUnit] = field(default_factory=list)
+    ta1s: list[Segment] = field(default_factory=list)
+
+    @property
+    def only_acks(self) -> bool:
+        """An interchange of acknowledgements only, which is never itself acknowledged."""
+        if not self.units:
+            return bool(self.ta1s)
+        return all(u.is_ack for u in self.units)
 
 
 def map_unit(
@@ -59,8 +70,11 @@ def map_unit(
     profile = batch.profile
     if profile is None or tx.has_errors:
         return unit
-    where = _tx_location(tx, profile)
+    where = _tx_location(tx, profile.partner)
     name = profile.mapping_for(tx.interchange.syntax, tx.header.type)
+    if name is None and tx.header.type in ACK_TYPES:
+        unit.is_ack = True
+        return unit
     if name is None:
         problem = Problem(
             "transaction_unsupported",
@@ -84,11 +98,11 @@ def map_unit(
     return unit
 
 
-def _tx_location(tx: Transaction, profile: PartnerProfile) -> Location:
+def _tx_location(tx: Transaction, partner: str) -> Location:
     seg = tx.header.segment
     return Location(
         file=None,
-        partner=profile.partner,
+        partner=partner,
         interchange=tx.header.interchange_control_number,
         group=tx.header.group_control_number,
         transaction=tx.header.control_number,
@@ -183,7 +197,11 @@ def commit_interchange(
                 result,
                 replay_of,
             )
-        if profile is not None and replay_of is None:
+        if profile is not None and not duplicate:
+            for segment in batch.ta1s:
+                reconcile_ta1(uow, partner=profile.partner, message_id=msg.id, segment=segment)
+                result.reconciled += 1
+        if profile is not None and replay_of is None and not batch.only_acks:
             acks = prepare_acks(ctx, uow, message_id=msg.id, profile=profile, outcome=outcome)
         uow.commit()
     if profile is not None:
@@ -217,12 +235,14 @@ def _store_unit(
 ) -> None:
     tx = unit.transaction
     failure = _rejection(unit, verdict)
+    if failure is None and unit.is_ack and not duplicate and partner is not None:
+        failure = _reconcile(uow, msg, unit, partner, result)
     if duplicate:
         tx_status = "duplicate"
     elif failure is not None:
         tx_status = "rejected"
     else:
-        tx_status = "stored"
+        tx_status = "reconciled" if unit.is_ack else "stored"
     tx_id = uow.transactions.add(
         interchange_id=interchange_id,
         group_control_number=tx.header.group_control_number,
@@ -234,6 +254,8 @@ def _store_unit(
     if duplicate:
         result.duplicates += 1
         return
+    if unit.is_ack and failure is None:
+        return
     if failure is not None:
         result.rejected += 1
         if not interchange_sunk:  # the interchange's own dead letter already covers it
@@ -244,7 +266,7 @@ def _store_unit(
             )
         return
     assert partner is not None
-    _doc_id, created = uow.documents.add(
+    doc_id, created = uow.documents.add(
         transaction_id=tx_id,
         message_id=msg.id,
         partner=partner,
@@ -254,10 +276,25 @@ def _store_unit(
         schema_version=unit.schema_version,
         body=unit.body,
     )
-    if created:
+    # A first attempt that stored the document and then crashed before the message's
+    # status was written is redone whole; its own document is not a duplicate.
+    redone = not created and replay_of is None and uow.documents.get(doc_id).message_id == msg.id
+    if created or redone:
         result.documents += 1
     else:
         result.duplicates += 1
+
+
+def _reconcile(
+    uow: UnitOfWork, msg: MessageRecord, unit: MappedUnit, partner: str, result: MessageResult
+) -> B2BError | None:
+    """Match an inbound ack to what we sent; an unreadable ack is the unit's failure."""
+    try:
+        reconcile_transaction(uow, partner=partner, message_id=msg.id, transaction=unit.transaction)
+    except B2BError as exc:
+        return exc.with_location(**_tx_location(unit.transaction, partner).as_dict())
+    result.reconciled += 1
+    return None
 
 
 def _is_duplicate(

@@ -15,6 +15,7 @@ class MessageResult:
     rejected: int = 0
     duplicates: int = 0
     acks: int = 0
+    reconciled: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -25,6 +26,8 @@ class MessageResult:
             return "rejected"
         if self.duplicates and not self.documents:
             return "duplicate"
+        if self.reconciled and not self.documents:
+            return "reconciled"
         return "acknowledged" if self.acks else "stored"
 
     @property

@@ -29,6 +29,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     RowMapping,
+    ScalarSelect,
     String,
     Table,
     Text,
@@ -94,15 +95,21 @@ class EmbeddedWorkQueue:
         assert key is not None
         return int(key[0])
 
-    def lease(self, *, worker: str, limit: int, lease_seconds: float) -> list[WorkItem]:
-        """Claim up to ``limit`` items that are due or whose lease has run out, oldest first."""
+    def lease(
+        self, *, worker: str, limit: int, lease_seconds: float, overdue_seconds: float = 0
+    ) -> list[WorkItem]:
+        """Claim up to ``limit`` items that are due or whose lease has run out, oldest first.
+
+        ``overdue_seconds`` limits ready items to those due at least that long ago: the
+        AMQP queue uses it to recover only what the broker failed to deliver.
+        """
         now = self._stored(self._clock.now())
-        until = now + timedelta(seconds=lease_seconds)
+        due = now - timedelta(seconds=overdue_seconds)
         claimable = (
             select(work_items.c.id)
             .where(
                 or_(
-                    (work_items.c.state == READY) & (work_items.c.available_at <= now),
+                    (work_items.c.state == READY) & (work_items.c.available_at <= due),
                     (work_items.c.state == LEASED) & (work_items.c.lease_until <= now),
                 )
             )
@@ -110,14 +117,32 @@ class EmbeddedWorkQueue:
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
+        return self._claim(claimable.scalar_subquery(), worker, now, lease_seconds)
+
+    def claim(self, item_id: int, *, worker: str, lease_seconds: float) -> WorkItem | None:
+        """Lease one named item if it is claimable now; None if done, leased or not yet due."""
+        now = self._stored(self._clock.now())
+        claimable = select(work_items.c.id).where(
+            work_items.c.id == item_id,
+            or_(
+                (work_items.c.state == READY) & (work_items.c.available_at <= now),
+                (work_items.c.state == LEASED) & (work_items.c.lease_until <= now),
+            ),
+        )
+        items = self._claim(claimable.scalar_subquery(), worker, now, lease_seconds)
+        return items[0] if items else None
+
+    def _claim(
+        self, ids: ScalarSelect[int], worker: str, now: datetime, lease_seconds: float
+    ) -> list[WorkItem]:
         statement = (
             update(work_items)
-            .where(work_items.c.id.in_(claimable.scalar_subquery()))
+            .where(work_items.c.id.in_(ids))
             .values(
                 attempts=work_items.c.attempts + case((work_items.c.state == LEASED, 1), else_=0),
                 state=LEASED,
                 leased_by=worker,
-                lease_until=until,
+                lease_until=now + timedelta(seconds=lease_seconds),
             )
             .returning(*work_items.c)
         )

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import Connection, insert, select
 
 from b2bbridge.adapters.store.tables import interchanges, transactions
-from b2bbridge.ports import Clock, InterchangeRecord, TransactionRecord
+from b2bbridge.ports import Clock, InterchangeRecord, NotFoundError, TransactionRecord
 
 
 class SqlInterchangeRepository:
@@ -65,6 +65,13 @@ class SqlInterchangeRepository:
         rows = self._connection.execute(query.order_by(interchanges.c.id)).mappings()
         return [InterchangeRecord(**row) for row in rows]
 
+    def get(self, id: int) -> InterchangeRecord:
+        query = select(interchanges).where(interchanges.c.id == id)
+        row = self._connection.execute(query).mappings().first()
+        if row is None:
+            raise NotFoundError(f"no interchange {id}", code="interchange_not_found")
+        return InterchangeRecord(**row)
+
 
 class SqlTransactionRepository:
     """The ``transactions`` table behind :class:`b2bbridge.ports.TransactionRepository`."""
@@ -100,3 +107,10 @@ class SqlTransactionRepository:
         query = select(transactions).where(transactions.c.interchange_id == interchange_id)
         rows = self._connection.execute(query.order_by(transactions.c.id)).mappings()
         return [TransactionRecord(**row) for row in rows]
+
+    def get(self, id: int) -> TransactionRecord:
+        query = select(transactions).where(transactions.c.id == id)
+        row = self._connection.execute(query).mappings().first()
+        if row is None:
+            raise NotFoundError(f"no transaction {id}", code="transaction_not_found")
+        return TransactionRecord(**row)

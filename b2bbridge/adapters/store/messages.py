@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, RowMapping, exists, insert, select, update
 
 from b2bbridge.adapters.store.events import SqlEventRepository
-from b2bbridge.adapters.store.tables import messages
+from b2bbridge.adapters.store.tables import messages, work_items
 from b2bbridge.ports import Clock, MessageRecord, NotFoundError
 
 FIRST_STATUS = {"in": "received", "out": "created"}
@@ -95,6 +95,27 @@ class SqlMessageRepository:
 
     def set_partner(self, id: int, partner: str) -> None:
         self._update(id, partner=partner)
+
+    def list_stranded(self, *, before: datetime, limit: int = 500) -> list[int]:
+        """Inbound messages still ``received`` with no work item: the enqueue never happened.
+
+        Receiving commits the message and then queues it; a crash in between leaves the
+        message here. Only messages older than ``before`` count, so one being received
+        right now is not taken for stranded. Oldest first.
+        """
+        queued = exists().where(work_items.c.message_id == messages.c.id)
+        query = (
+            select(messages.c.id)
+            .where(
+                messages.c.direction == "in",
+                messages.c.status == "received",
+                messages.c.created_at < before,
+                ~queued,
+            )
+            .order_by(messages.c.id)
+            .limit(limit)
+        )
+        return [int(v) for v in self._connection.execute(query).scalars()]
 
     def list(
         self,

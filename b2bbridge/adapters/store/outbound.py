@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Connection, insert, select, update
 
 from b2bbridge.adapters.store.tables import outbound
@@ -59,3 +61,20 @@ class SqlOutboundRepository:
         )
         if self._connection.execute(statement).rowcount != 1:
             raise NotFoundError(f"no outbound document {id}", code="outbound_not_found")
+
+    def get(self, id: int) -> OutboundRecord:
+        row = self._connection.execute(select(outbound).where(outbound.c.id == id)).mappings()
+        found = row.first()
+        if found is None:
+            raise NotFoundError(f"no outbound document {id}", code="outbound_not_found")
+        return OutboundRecord(**found)
+
+    def list_pending(self, *, before: datetime, limit: int = 100) -> list[OutboundRecord]:
+        """Documents still ``pending`` (never sent) created before ``before``, oldest first."""
+        query = (
+            select(outbound)
+            .where(outbound.c.status == "pending", outbound.c.created_at < before)
+            .order_by(outbound.c.id)
+            .limit(limit)
+        )
+        return [OutboundRecord(**row) for row in self._connection.execute(query).mappings()]

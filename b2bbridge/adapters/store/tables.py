@@ -92,6 +92,7 @@ messages = Table(
     Column("created_at", UtcDateTime, nullable=False, index=True),
     Column("updated_at", UtcDateTime, nullable=False),
     Index("ix_messages_payload_sha256", "payload_sha256"),
+    Index("ix_messages_direction_status", "direction", "status"),
 )
 
 interchanges = Table(
@@ -211,4 +212,26 @@ work_items = Table(
     Column("last_error", Text, nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_work_items_state_available_at", "state", "available_at"),
+)
+
+ack_expectations = Table(
+    "ack_expectations",
+    metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("outbound_id", ID, ForeignKey("outbound.id"), nullable=False),
+    Column("partner", String(64), nullable=False),
+    Column("syntax", String(16), nullable=False),
+    Column("interchange_control_number", String(35), nullable=False),
+    Column("group_control_number", String(35), nullable=True),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("ack_kind", String(16), nullable=True),
+    Column("ack_message_id", ID, ForeignKey("messages.id"), nullable=True),
+    Column("detail", Text, nullable=True),
+    Column("resolved_at", UtcDateTime, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("outbound_id", name="uq_ack_expectations_outbound_id"),
+    Index("ix_ack_expectations_status_due_at", "status", "due_at"),
+    Index("ix_ack_expectations_partner_icn", "partner", "interchange_control_number"),
+    Index("ix_ack_expectations_partner_gcn", "partner", "group_control_number"),
 )

@@ -15,6 +15,7 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine
 
+from b2bbridge.adapters.store.ack_expectations import SqlAckExpectationRepository
 from b2bbridge.adapters.store.control_numbers import SqlControlNumbers
 from b2bbridge.adapters.store.dead_letters import SqlDeadLetterRepository
 from b2bbridge.adapters.store.documents import SqlDocumentRepository
@@ -38,6 +39,7 @@ class SqlUnitOfWork:
     events: SqlEventRepository
     dead_letters: SqlDeadLetterRepository
     control_numbers: SqlControlNumbers
+    ack_expectations: SqlAckExpectationRepository
 
     def __init__(self, engine: Engine, clock: Clock | None = None) -> None:
         self._engine = engine
@@ -57,6 +59,7 @@ class SqlUnitOfWork:
         self.outbound = SqlOutboundRepository(connection, clock)
         self.dead_letters = SqlDeadLetterRepository(connection, clock)
         self.control_numbers = SqlControlNumbers(connection)
+        self.ack_expectations = SqlAckExpectationRepository(connection, clock)
         return self
 
     def __exit__(

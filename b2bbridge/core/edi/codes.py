@@ -318,6 +318,13 @@ register(
         contrl="37",
     ),
     ProblemCode(
+        "hierarchy_invalid",
+        "element",
+        "HL numbering or parent reference is wrong",
+        ak4="7",
+        contrl="12",
+    ),
+    ProblemCode(
         "value_contains_delimiter",
         "element",
         "a value to write contains a delimiter",

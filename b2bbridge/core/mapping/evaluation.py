@@ -4,21 +4,20 @@ Each compiled rule is one closure over its readers, transforms and converter, so
 run does no dispatch on rule shape; a transaction of 25 lines runs some 400 of them.
 The position of a value (for an error message) is looked up again only when a rule
 fails, so the common path allocates nothing but the values themselves.
+
+The closures are generic over the context node: an :class:`~b2bbridge.core.mapping.access.Access`
+chosen per mapping supplies the readers (segment scopes for EDI, elements, JSON values or
+sheet rows for the other formats).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
+from b2bbridge.core.mapping.access import Access
 from b2bbridge.core.mapping.failures import REQUIRED_MISSING, Run
-from b2bbridge.core.mapping.loops import Scope
-from b2bbridge.core.mapping.selection import (
-    compile_reader,
-    condition_holds,
-    find_value,
-    select_scopes,
-)
 from b2bbridge.core.mapping.spec import GroupRule, Kind, ValueRule
 from b2bbridge.core.mapping.transforms import (
     TransformValueError,
@@ -29,7 +28,7 @@ from b2bbridge.core.mapping.transforms import (
 )
 
 Data = dict[str, object]
-Program = Callable[[Scope, Run], object]
+N = TypeVar("N")
 
 
 def _to_text(value: Value) -> Value:
@@ -60,21 +59,21 @@ CONVERTERS: dict[Kind, Callable[[Value], Value]] = {
 }
 
 
-def _source(rule: ValueRule) -> Callable[[Scope], str | None]:
+def _source(rule: ValueRule, access: Access[N]) -> Callable[[N], str | None]:
     if rule.constant is not None:
         constant = rule.constant
-        return lambda scope: constant
+        return lambda node: constant
     if rule.join:
-        readers = [compile_reader(p) for p in rule.join]
+        readers = [access.reader(p) for p in rule.join]
         sep = rule.separator
-        return lambda scope: sep.join(t.strip() for t in (r(scope) for r in readers) if t)
-    readers = [compile_reader(p) for p in rule.paths]
+        return lambda node: sep.join(t.strip() for t in (r(node) for r in readers) if t)
+    readers = [access.reader(p) for p in rule.paths]
     if len(readers) == 1:
         return readers[0]
 
-    def first(scope: Scope) -> str | None:
+    def first(node: N) -> str | None:
         for read in readers:
-            text = read(scope)
+            text = read(node)
             if text:
                 return text
         return None
@@ -82,39 +81,40 @@ def _source(rule: ValueRule) -> Callable[[Scope], str | None]:
     return first
 
 
-def _fail_value(rule: ValueRule, run: Run, scope: Scope, exc: TransformValueError) -> Exception:
+def _fail_value(
+    rule: ValueRule, access: Access[N], run: Run, node: N, exc: TransformValueError
+) -> Exception:
     paths = rule.paths + rule.join
-    found = next((f for f in (find_value(p, scope) for p in paths) if f is not None), None)
-    return run.fail(exc.code, rule.origin, rule.rule, str(exc), found, scope)
+    return access.fail(run, exc.code, rule.origin, rule.rule, str(exc), paths, node)
 
 
-def _plain_program(rule: ValueRule) -> Program:
+def _plain_program(rule: ValueRule, access: Access[N]) -> Callable[[N, Run], object]:
     """The common case (no transform, default or requirement), kept to the fewest calls."""
-    source, convert = _source(rule), CONVERTERS[rule.kind]
+    source, convert = _source(rule, access), CONVERTERS[rule.kind]
     if rule.kind is Kind.TEXT:
-        return lambda scope, run: (source(scope) or "").strip() or None
+        return lambda node, run: (source(node) or "").strip() or None
 
-    def evaluate(scope: Scope, run: Run) -> object:
-        text = source(scope)
+    def evaluate(node: N, run: Run) -> object:
+        text = source(node)
         if text and (text := text.strip()):
             try:
                 return convert(text)
             except TransformValueError as exc:
-                raise _fail_value(rule, run, scope, exc) from exc
+                raise _fail_value(rule, access, run, node, exc) from exc
         return None
 
     return evaluate
 
 
-def _value_program(rule: ValueRule) -> Program:
-    source, steps, convert = _source(rule), rule.steps, CONVERTERS[rule.kind]
+def _value_program(rule: ValueRule, access: Access[N]) -> Callable[[N, Run], object]:
+    source, steps, convert = _source(rule, access), rule.steps, CONVERTERS[rule.kind]
     default = None if rule.default is None else convert(rule.default)
     required = rule.required and rule.each is None  # with each, required means "one item"
     if not steps and default is None and not required:
-        return _plain_program(rule)
+        return _plain_program(rule, access)
 
-    def evaluate(scope: Scope, run: Run) -> object:
-        text = source(scope)
+    def evaluate(node: N, run: Run) -> object:
+        text = source(node)
         if text:
             try:
                 value: Value = text.strip()
@@ -123,64 +123,72 @@ def _value_program(rule: ValueRule) -> Program:
                 if value != "":
                     return convert(value)
             except TransformValueError as exc:
-                raise _fail_value(rule, run, scope, exc) from exc
+                raise _fail_value(rule, access, run, node, exc) from exc
         if default is not None:
             return default
         if required:
             where = ", ".join(p.text for p in rule.paths + rule.join) or "its value"
             why = f"no value at {where}"
-            raise run.fail(REQUIRED_MISSING, rule.origin, rule.rule, why, None, scope)
+            raise access.fail(run, REQUIRED_MISSING, rule.origin, rule.rule, why, (), node)
         return None
 
     return evaluate
 
 
-def _group_program(rule: GroupRule) -> Program:
-    members = [(r.name, compile_program(r)) for r in rule.rules]
+def _group_program(rule: GroupRule, access: Access[N]) -> Callable[[N, Run], object]:
+    members = [(r.name, compile_program(r, access)) for r in rule.rules]
     required = rule.required and rule.each is None
 
-    def evaluate(scope: Scope, run: Run) -> object:
+    def evaluate(node: N, run: Run) -> object:
         out: Data = {}
         for name, program in members:
-            value = program(scope, run)
+            value = program(node, run)
             if value is not None:
                 out[name] = value
         if out:
             return out
         if required:
             why = "no value for any field"
-            raise run.fail(REQUIRED_MISSING, rule.origin, rule.rule, why, None, scope)
+            raise access.fail(run, REQUIRED_MISSING, rule.origin, rule.rule, why, (), node)
         return None
 
     return evaluate
 
 
-def _when(rule: ValueRule | GroupRule, inner: Program) -> Program:
+def _when(
+    rule: ValueRule | GroupRule, access: Access[N], inner: Callable[[N, Run], object]
+) -> Callable[[N, Run], object]:
     if rule.when is None:
         return inner
     path, values = rule.when
-    return lambda scope, run: inner(scope, run) if condition_holds(path, values, scope) else None
+    holds = access.holds(path, values)
+    return lambda node, run: inner(node, run) if holds(node) else None
 
 
-def _each(rule: ValueRule | GroupRule, inner: Program) -> Program:
+def _each(
+    rule: ValueRule | GroupRule, access: Access[N], inner: Callable[[N, Run], object]
+) -> Callable[[N, Run], object]:
     each = rule.each
     if each is None:
         return inner
-    required = rule.required
+    select, required, label = access.selector(each), rule.required, each.text
 
-    def evaluate(scope: Scope, run: Run) -> object:
-        items = [v for v in (inner(s, run) for s in select_scopes(each, scope)) if v is not None]
+    def evaluate(node: N, run: Run) -> object:
+        items = [v for v in (inner(s, run) for s in select(node)) if v is not None]
         if items:
             return items
         if required:
-            why = f"no {each.text} found"
-            raise run.fail(REQUIRED_MISSING, rule.origin, rule.rule, why, None, scope)
+            why = f"no {label} found"
+            raise access.fail(run, REQUIRED_MISSING, rule.origin, rule.rule, why, (), node)
         return None
 
     return evaluate
 
 
-def compile_program(rule: ValueRule | GroupRule) -> Program:
-    """The closure that evaluates ``rule`` (and, for a group, its members) in a scope."""
-    inner = _value_program(rule) if isinstance(rule, ValueRule) else _group_program(rule)
-    return _each(rule, _when(rule, inner))
+def compile_program(rule: ValueRule | GroupRule, access: Access[N]) -> Callable[[N, Run], object]:
+    """The closure that evaluates ``rule`` (and, for a group, its members) at a node."""
+    if isinstance(rule, ValueRule):
+        inner = _value_program(rule, access)
+    else:
+        inner = _group_program(rule, access)
+    return _each(rule, access, _when(rule, access, inner))

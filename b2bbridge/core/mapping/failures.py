@@ -6,11 +6,14 @@ names the mapping file and line the rule came from (``mapping_file``) and the ru
 control number and, when the value was found, the segment, its position in the
 interchange, the element and the component, and the line and byte offset in the file
 (the file name itself is added by the caller, which knows it).
+
+:class:`PayloadError` and :class:`UnsafePayloadError` are raised before any rule runs,
+when an XML, JSON or spreadsheet payload cannot be read, or must not be.
 """
 
 from __future__ import annotations
 
-from b2bbridge.core.errors import MappingError
+from b2bbridge.core.errors import EdiError, MappingError
 from b2bbridge.core.location import Location
 from b2bbridge.core.mapping.loops import Scope
 from b2bbridge.core.mapping.selection import Found
@@ -58,3 +61,19 @@ class Run:
         return MappingRuleError(
             message, code=code, location=location, mapping_file=origin, rule=rule
         )
+
+
+class PayloadError(EdiError):
+    """An inbound XML, JSON, CSV or XLSX payload that cannot be read (``payload_malformed``)."""
+
+    default_code = "payload_malformed"
+
+
+class UnsafePayloadError(PayloadError):
+    """A payload refused before mapping because reading it could harm the host.
+
+    Codes: ``xml_entity_declared`` (an entity declaration: the shape of XXE and
+    billion-laughs documents), ``payload_too_large`` and ``payload_too_deep``.
+    """
+
+    default_code = "payload_unsafe"

@@ -55,7 +55,13 @@ def map_transaction(
     segments = transaction.segments if isinstance(transaction, Transaction) else list(transaction)
     run = Run(partner, _control_number(transaction))
     data = spec.program(build_scopes(segments, spec.loops), run)
-    fields = data if isinstance(data, dict) else {}
+    return validate_document(spec, data if isinstance(data, dict) else {}, run, partner)
+
+
+def validate_document(
+    spec: MappingSpec, fields: dict[str, object], run: Run, partner: str
+) -> CanonicalDocument:
+    """The mapped fields as the spec's canonical document, with the partner filled in."""
     if "partner" in spec.document.model_fields and "partner" not in fields:
         fields["partner"] = partner
     return _validate(spec, fields, run)

@@ -16,9 +16,14 @@ from collections.abc import Callable
 
 import pydantic
 
+from b2bbridge.core.errors import ConfigError, MappingError
+from b2bbridge.core.mapping.access import SegmentAccess, TreeAccess
+from b2bbridge.core.mapping.addresses import TreePath
 from b2bbridge.core.mapping.codes import CodeTable, CodeTableError, parse_code_table
 from b2bbridge.core.mapping.evaluation import compile_program
-from b2bbridge.core.mapping.loops import LoopDef
+from b2bbridge.core.mapping.failures import Run
+from b2bbridge.core.mapping.formats import TREE_FORMATS, TreeFormat
+from b2bbridge.core.mapping.loops import LoopDef, Scope
 from b2bbridge.core.mapping.marks import (
     Mark,
     MarkedMap,
@@ -27,6 +32,7 @@ from b2bbridge.core.mapping.marks import (
     merge_mapping,
     read_marked_yaml,
 )
+from b2bbridge.core.mapping.paths import PathSyntaxError
 from b2bbridge.core.mapping.rules import RuleCompiler
 from b2bbridge.core.mapping.spec import GroupRule, LoopSpec, MappingFile, MappingSpec
 from b2bbridge.core.model.registry import DOCUMENTS
@@ -42,7 +48,7 @@ def _fetch(resolve: Resolve, name: str, mark: Mark) -> str:
         raise config_error(f"cannot read {name!r}: {exc}", mark) from exc
 
 
-def _read_chain(text: str, source_name: str, resolve: Resolve) -> tuple[MarkedMap, list[str]]:
+def read_chain(text: str, source_name: str, resolve: Resolve) -> tuple[MarkedMap, list[str]]:
     """Read the file and the files it extends, merged; the chain lists them, own file first."""
     tree = read_marked_yaml(text, source_name)
     chain = [source_name]
@@ -76,22 +82,75 @@ def _loop(tag: str, spec: LoopSpec) -> LoopDef:
     return LoopDef(tag, frozenset(spec.members) - {tag}, children)
 
 
-def _tables(file: MappingFile, tree: MarkedMap, resolve: Resolve) -> dict[str, CodeTable]:
+def _table(name: str, ref: str, tree: MarkedMap, resolve: Resolve) -> CodeTable:
+    text = _fetch(resolve, ref, mark_at(tree, ("codes", name)) or tree.mark)
+    try:
+        return parse_code_table(text, name)
+    except CodeTableError as exc:
+        raise config_error(str(exc), Mark(ref, exc.line, 1)) from exc
+
+
+def _tables(
+    file: MappingFile, tree: MarkedMap, resolve: Resolve, problems: list[ConfigError] | None = None
+) -> dict[str, CodeTable]:
+    """The declared code tables; with ``problems``, a table that fails is noted there
+    and replaced by an empty one, so the rules using it are still checked."""
     tables: dict[str, CodeTable] = {}
     for name, ref in file.codes.items():
         if ref is None:
             continue
-        text = _fetch(resolve, ref, mark_at(tree, ("codes", name)) or tree.mark)
         try:
-            tables[name] = parse_code_table(text, name)
-        except CodeTableError as exc:
-            raise config_error(str(exc), Mark(ref, exc.line, 1)) from exc
+            tables[name] = _table(name, ref, tree, resolve)
+        except ConfigError as exc:
+            if problems is None:
+                raise
+            problems.append(exc)
+            tables[name] = CodeTable(name, {})
     return tables
+
+
+def _refuse_edi(name: str, format: str) -> Callable[[Scope, Run], object]:
+    def refuse(scope: Scope, run: Run) -> object:
+        raise MappingError(
+            f"mapping {name} reads {format} payloads, not EDI transactions: use map_payload",
+            code="mapping_wrong_format",
+        )
+
+    return refuse
+
+
+def documents_path(file: MappingFile, tree: MarkedMap, fmt: TreeFormat) -> TreePath | None:
+    if file.documents is None:
+        return None
+    try:
+        return fmt.compile_path(file.documents, _namespaces(file))
+    except PathSyntaxError as exc:
+        mark = mark_at(tree, ("documents",)) or tree.mark
+        raise config_error(f"bad path {file.documents!r}: {exc}", mark) from exc
+
+
+def _namespaces(file: MappingFile) -> dict[str, str]:
+    return {k: v for k, v in file.namespaces.items() if v is not None}
+
+
+def compiler_for(
+    file: MappingFile, tree: MarkedMap, resolve: Resolve, problems: list[ConfigError] | None = None
+) -> RuleCompiler:
+    """The rule compiler for the file's format; ``problems`` collects instead of raising."""
+    assert file.format is not None
+    fmt = TREE_FORMATS.get(file.format)
+    tables = _tables(file, tree, resolve, problems)
+    standard = file.code_standard or file.format
+    if fmt is None:
+        return RuleCompiler(tree, tables, standard, problems=problems)
+    namespaces = _namespaces(file)
+    parse = fmt.compile_path
+    return RuleCompiler(tree, tables, standard, lambda t: parse(t, namespaces), problems)
 
 
 def load_mapping(text: str, *, source_name: str, resolve: Resolve) -> MappingSpec:
     """Read, merge, check and compile a mapping file."""
-    tree, chain = _read_chain(text, source_name, resolve)
+    tree, chain = read_chain(text, source_name, resolve)
     file = _validate(tree)
     if file.format is None or file.document is None:
         raise config_error("a mapping needs format: and document: (here or in its base)", tree.mark)
@@ -101,17 +160,23 @@ def load_mapping(text: str, *, source_name: str, resolve: Resolve) -> MappingSpe
         raise config_error(f"unknown document {file.document!r}; known: {known}",
                            mark_at(tree, ("document",)) or tree.mark)  # fmt: skip
     loops = {t: _loop(t, s) for t, s in file.loops.items() if s is not None}
-    compiler = RuleCompiler(tree, _tables(file, tree, resolve), file.format)
+    compiler, fmt_name = compiler_for(file, tree, resolve), file.format
     rules = compiler.group(document, file.fields, ("fields",), "")
     root = GroupRule("", document.document_type, rules, tree.mark.render())
+    fmt = TREE_FORMATS.get(fmt_name)
     return MappingSpec(
         name=source_name,
         chain=tuple(chain),
-        format=file.format,
+        format=fmt_name,
         document=document,
         loops=LoopDef("", frozenset(), loops),
         root=root,
         tables=dict(compiler.tables),
-        program=compile_program(root),
+        program=compile_program(root, SegmentAccess())
+        if fmt is None
+        else _refuse_edi(source_name, fmt_name),
         message=file.message,
+        tree_program=None if fmt is None else compile_program(root, TreeAccess(fmt.describe)),
+        documents=None if fmt is None else documents_path(file, tree, fmt),
+        namespaces=_namespaces(file) or None,
     )

@@ -44,13 +44,23 @@ class MarkedList(list[object]):
         self.marks: list[Mark] = []
 
 
+class MappingFileError(ConfigError):
+    """A ConfigError in a mapping file that keeps its :class:`Mark` and bare ``detail``,
+    so a linter can print ``file:line:column: detail``."""
+
+    def __init__(self, detail: str, mark: Mark, code: str) -> None:
+        super().__init__(
+            f"{mark.render()}: {detail}",
+            code=code,
+            location=Location(file=mark.file, line=mark.line),
+        )
+        self.mark = mark
+        self.detail = detail
+
+
 def config_error(message: str, mark: Mark, code: str = "mapping_invalid") -> ConfigError:
     """A mapping-file error naming the file, line and column."""
-    return ConfigError(
-        f"{mark.render()}: {message}",
-        code=code,
-        location=Location(file=mark.file, line=mark.line),
-    )
+    return MappingFileError(message, mark, code)
 
 
 def _mark(node: yaml.Node, name: str) -> Mark:
@@ -130,11 +140,11 @@ def _merge_keys(base: MarkedMap, child: MarkedMap) -> MarkedMap:
 
 
 def merge_mapping(base: MarkedMap, child: MarkedMap) -> MarkedMap:
-    """Lay ``child`` over ``base``: scalars replace; ``codes`` and ``loops`` merge by name
-    (``null`` removes one); ``fields`` merge by name, recursing into groups (rules with
-    ``fields:``); any other rule is replaced whole."""
+    """Lay ``child`` over ``base``: scalars replace; ``codes``, ``loops`` and ``namespaces``
+    merge by name (``null`` removes one); ``fields`` merge by name, recursing into groups
+    (rules with ``fields:``); any other rule is replaced whole."""
     out = _merge_keys(base, child)  # the base's own extends, if any, carries the chain on
-    for section in ("codes", "loops"):
+    for section in ("codes", "loops", "namespaces"):
         if isinstance(base.get(section), MarkedMap) and isinstance(child.get(section), MarkedMap):
             out[section] = _merge_keys(base[section], child[section])  # type: ignore[arg-type]
     if "fields" in base and "fields" in child:

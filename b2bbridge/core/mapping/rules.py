@@ -8,17 +8,25 @@ vocabulary. Every error names the file, line and column of the offending key.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
 from b2bbridge.core.errors import ConfigError
+from b2bbridge.core.mapping.addresses import SourcePath
 from b2bbridge.core.mapping.codes import CodeTable
 from b2bbridge.core.mapping.evaluation import CONVERTERS
 from b2bbridge.core.mapping.marks import Mark, MarkedMap, config_error, mark_at
 from b2bbridge.core.mapping.paths import PathSyntaxError, SegmentPath, parse_path
-from b2bbridge.core.mapping.spec import FieldSpec, GroupRule, StepSpec, ValueRule, WhenSpec
+from b2bbridge.core.mapping.spec import (
+    FieldSpec,
+    GroupRule,
+    Kind,
+    StepSpec,
+    ValueRule,
+    WhenSpec,
+)
 from b2bbridge.core.mapping.targets import FieldTarget, field_target
 from b2bbridge.core.mapping.transforms import (
     STEP_NAMES,
@@ -29,15 +37,31 @@ from b2bbridge.core.mapping.transforms import (
 )
 
 At = tuple[str | int, ...]
+_OUTPUTS = {
+    "date": Kind.DATE, "datetime": Kind.DATETIME, "decimal": Kind.DECIMAL,
+    "integer": Kind.INTEGER, "implied_decimals": Kind.DECIMAL, "scale": Kind.DECIMAL,
+}  # fmt: skip
+_NUMBERS = frozenset({Kind.DECIMAL, Kind.INTEGER, Kind.BOOL})
+_DATES = frozenset({Kind.DATE, Kind.DATETIME, Kind.BOOL})
+_CLASHES = {
+    Kind.DATE: _NUMBERS, Kind.DATETIME: _NUMBERS, Kind.DECIMAL: _DATES, Kind.INTEGER: _DATES,
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
 class RuleCompiler:
-    """Compiles rules for one mapping; ``tree`` is the merged marked YAML, for error marks."""
+    """Compiles rules for one mapping; ``tree`` is the merged marked YAML, for error marks.
+
+    ``parse`` reads a path as the mapping's format writes it: segment paths for X12 and
+    EDIFACT (the default), XPath, JSON paths or column headers for the others. With a
+    ``problems`` list, a broken rule is recorded there and the others are still checked.
+    """
 
     tree: MarkedMap
     tables: Mapping[str, CodeTable]
     standard: str
+    parse: Callable[[str], SourcePath] = field(default=parse_path)
+    problems: list[ConfigError] | None = None
 
     def error(self, message: str, at: At) -> ConfigError:
         return config_error(message, self._mark(at))
@@ -57,7 +81,12 @@ class RuleCompiler:
             if entry is None:
                 continue
             spec = FieldSpec(path=entry) if isinstance(entry, str) else entry
-            rules.append(self.rule(model, name, spec, (*at, name), prefix))
+            try:
+                rules.append(self.rule(model, name, spec, (*at, name), prefix))
+            except ConfigError as exc:
+                if self.problems is None:
+                    raise
+                self.problems.append(exc)  # linting: note it and check the next rule
         return tuple(rules)
 
     def rule(
@@ -90,8 +119,8 @@ class RuleCompiler:
         target: FieldTarget,
         spec: FieldSpec,
         at: At,
-        each: SegmentPath | None,
-        when: tuple[SegmentPath, frozenset[str]] | None,
+        each: SourcePath | None,
+        when: tuple[SourcePath, frozenset[str]] | None,
     ) -> ValueRule:
         if target.kind is None:
             raise self.error(f"field {name!r} is an object: give it fields:", at)
@@ -102,6 +131,8 @@ class RuleCompiler:
         paths = tuple(self.path(p, (*at, "path"), value=True) for p in raw_paths)
         join = tuple(self.path(p, (*at, "join"), value=True) for p in spec.join or [])
         steps = tuple(self.step(s, (*at, "transform", i)) for i, s in enumerate(spec.transform))
+        if spec.transform:
+            self.check_output(name, target.kind, spec.transform[-1], (*at, "transform"))
         default = None if spec.default is None else str(spec.default)
         if default is not None:
             try:
@@ -114,20 +145,33 @@ class RuleCompiler:
             default, spec.required, each, when,
         )  # fmt: skip
 
-    def path(self, text: str, at: At, *, value: bool) -> SegmentPath:
+    def path(self, text: str, at: At, *, value: bool) -> SourcePath:
         try:
-            path = parse_path(text)
+            path = self.parse(text)
         except PathSyntaxError as exc:
             raise self.error(
                 f"bad path {text!r}: {exc} (at character {exc.column + 1})", at
             ) from exc
+        if not isinstance(path, SegmentPath):
+            return path  # a tree path names nodes and values alike
         if value and not path.names_value:
             raise self.error(f"path {text!r} names a segment; add .ELEMENT for a value", at)
         if not value and path.names_value:
             raise self.error(f"path {text!r} names a value; each: wants segments or loops", at)
         return path
 
-    def when(self, spec: WhenSpec | None, at: At) -> tuple[SegmentPath, frozenset[str]] | None:
+    def check_output(self, name: str, kind: Kind, last: StepSpec, at: At) -> None:
+        """A type mismatch: the last step makes a date for a number field, or the reverse."""
+        step = last if isinstance(last, str) else next((k for k in last if k in STEP_NAMES), "")
+        makes = _OUTPUTS.get(step)
+        if makes is not None and kind in _CLASHES[makes]:
+            raise self.error(
+                f"type mismatch: field {name!r} holds a {kind.value}, "
+                f"but its last transform {step!r} makes a {makes.value}",
+                at,
+            )
+
+    def when(self, spec: WhenSpec | None, at: At) -> tuple[SourcePath, frozenset[str]] | None:
         if spec is None:
             return None
         return self.path(spec.path, (*at, "path"), value=True), frozenset(spec.in_)

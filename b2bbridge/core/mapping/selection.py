@@ -157,8 +157,23 @@ def _compile_test(tests: tuple[Match, ...]) -> Callable[[Segment], bool] | None:
     return simple
 
 
+def _pick_pairs(start: int, values: frozenset[str]) -> Callable[[Segment], str | None]:
+    """An X12 qualifier pick reading text only (the hot case: PO1{06=UP})."""
+
+    def pick(seg: Segment) -> str | None:
+        els = seg.elements
+        for i in range(start, len(els) - 1, 2):
+            if els[i + 1] and els[i].strip() in values:
+                return seg.element(i + 1)
+        return None
+
+    return pick
+
+
 def _compile_extract(path: SegmentPath) -> Callable[[Segment], str | None]:
     pick, element, component = path.pick, path.element, path.component
+    if pick is not None and pick.component is None:
+        return _pick_pairs(pick.element, pick.values)
     if pick is not None:
         return lambda seg: _text(_pick(seg, pick, component))
     if element is None:

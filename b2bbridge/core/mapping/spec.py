@@ -17,10 +17,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from b2bbridge.core.mapping.addresses import SourcePath, TreePath
 from b2bbridge.core.mapping.codes import CodeTable
 from b2bbridge.core.mapping.failures import Run
 from b2bbridge.core.mapping.loops import LoopDef, Scope
-from b2bbridge.core.mapping.paths import SegmentPath
 from b2bbridge.core.mapping.transforms import Transform
 from b2bbridge.core.model.base import CanonicalDocument
 
@@ -73,9 +73,12 @@ class MappingFile(_Strict):
 
     extends: str | None = None
     description: str | None = None
-    format: Literal["x12", "edifact"] | None = None
+    format: Literal["x12", "edifact", "xml", "json", "csv", "xlsx"] | None = None
     document: str | None = None
     message: str | None = None
+    namespaces: dict[str, str | None] = Field(default_factory=dict)
+    code_standard: Literal["x12", "edifact"] | None = None
+    documents: str | None = None
     codes: dict[str, str | None] = Field(default_factory=dict)
     loops: dict[str, LoopSpec | None] = Field(default_factory=dict)
     fields: dict[str, FieldSpec | str | None] = Field(default_factory=dict)
@@ -100,15 +103,15 @@ class ValueRule:
     rule: str
     kind: Kind
     origin: str = ""
-    paths: tuple[SegmentPath, ...] = ()
-    join: tuple[SegmentPath, ...] = ()
+    paths: tuple[SourcePath, ...] = ()
+    join: tuple[SourcePath, ...] = ()
     separator: str = " "
     constant: str | None = None
     steps: tuple[Transform, ...] = ()
     default: str | None = None
     required: bool = False
-    each: SegmentPath | None = None
-    when: tuple[SegmentPath, frozenset[str]] | None = None
+    each: SourcePath | None = None
+    when: tuple[SourcePath, frozenset[str]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +123,8 @@ class GroupRule:
     rules: tuple[ValueRule | GroupRule, ...]
     origin: str = ""
     required: bool = False
-    each: SegmentPath | None = None
-    when: tuple[SegmentPath, frozenset[str]] | None = None
+    each: SourcePath | None = None
+    when: tuple[SourcePath, frozenset[str]] | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -132,6 +135,10 @@ class MappingSpec:
 
     ``name`` is the mapping's own source name and ``chain`` lists it and every file it
     extends, most specific first.
+
+    EDI maps run ``program`` over loop scopes. Maps of tree payloads (XML, JSON, CSV,
+    XLSX) run ``tree_program`` over each node that ``documents`` selects (the payload's
+    root when it is None); their ``program`` refuses EDI input.
     """
 
     name: str
@@ -143,6 +150,14 @@ class MappingSpec:
     tables: dict[str, CodeTable]
     program: Callable[[Scope, Run], object]
     message: str | None = None
+    tree_program: Callable[[object, Run], object] | None = None
+    documents: TreePath | None = None
+    namespaces: dict[str, str] | None = None
+
+    @property
+    def is_tree(self) -> bool:
+        """True for XML, JSON, CSV and XLSX maps, which :func:`map_payload` runs."""
+        return self.tree_program is not None
 
 
 def mapping_json_schema() -> str:

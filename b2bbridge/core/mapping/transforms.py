@@ -17,7 +17,10 @@ mapping with the step's argument, plus options (``{code: uom, unknown: keep}``):
     map: {CODE: VALUE, ...} [unknown…] [default…]   the same with an inline table
 
 Date formats: ``CCYYMMDD`` (EDIFACT 102), ``YYMMDD`` (101), ``CCYYMMDDHHMM`` (203),
-``CCYYMMDDHHMMSS`` (204), or ``auto`` (chosen by length: 6, 8, 12 or 14 digits).
+``CCYYMMDDHHMMSS`` (204), ``ISO`` (ISO 8601: ``2020-02-28``, ``2000-10-12T18:41:29-08:00``,
+as XML and JSON write them), or ``auto`` (digits chosen by length: 6, 8, 12 or 14; text
+with ``-`` read as ISO). An ISO date-time that carries an offset keeps it; its date is
+the date at that offset, as the sender wrote it.
 An unknown code raises ``mapping_unknown_code`` unless ``unknown`` says ``keep`` (pass the
 partner's code through) or ``drop`` (treat as absent, so the rule's default or ``required``
 decides), or ``default`` gives a value. Bad numbers and dates raise ``mapping_bad_value``.
@@ -37,7 +40,7 @@ Option = str | int | float | bool | dict[str, str]
 
 DATE_FORMATS = {
     "CCYYMMDD": 8, "102": 8, "YYMMDD": 6, "101": 6,
-    "CCYYMMDDHHMM": 12, "203": 12, "CCYYMMDDHHMMSS": 14, "204": 14, "auto": 0,
+    "CCYYMMDDHHMM": 12, "203": 12, "CCYYMMDDHHMMSS": 14, "204": 14, "auto": 0, "ISO": -1,
 }  # fmt: skip
 
 
@@ -60,6 +63,8 @@ def _bad(message: str) -> TransformValueError:
 def parse_instant(text: str, fmt: str, tz: timezone) -> datetime:
     """Read a date or date-time of format ``fmt``; raise TransformValueError when it is not one."""
     digits = text.strip()
+    if fmt == "ISO" or (fmt == "auto" and "-" in digits[1:]):
+        return _parse_iso(digits, tz)
     width = DATE_FORMATS[fmt] or len(digits)
     if len(digits) != width or not digits.isdigit() or width not in (6, 8, 12, 14):
         raise _bad(f"{text!r} is not a date in format {fmt}")
@@ -73,6 +78,14 @@ def parse_instant(text: str, fmt: str, tz: timezone) -> datetime:
         return datetime(year, month, day, hour, minute, second, tzinfo=tz)
     except ValueError as exc:
         raise _bad(f"{text!r} is not a valid date ({exc})") from exc
+
+
+def _parse_iso(text: str, tz: timezone) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise _bad(f"{text!r} is not an ISO 8601 date") from exc
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
 
 
 def to_decimal(value: Value) -> Decimal:

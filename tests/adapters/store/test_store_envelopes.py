@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from b2bbridge.ports import UnitOfWork, UnitOfWorkFactory
+import pytest
+
+from b2bbridge.ports import NotFoundError, UnitOfWork, UnitOfWorkFactory
 
 
 class FixedClock(Protocol):
@@ -86,3 +88,39 @@ def test_transactions_are_listed_per_interchange_in_order(
         ("0001", "850", 12),
         ("0002", "850", 12),
     ]
+
+
+def test_interchange_and_transaction_are_read_back_by_id(
+    uow_factory: UnitOfWorkFactory, message_id: int
+) -> None:
+    with uow_factory() as uow:
+        icx = uow.interchanges.add(
+            message_id=message_id,
+            partner="ACME",
+            syntax="x12",
+            control_number="000000777",
+            sender="ACMEBUYER",
+            receiver="B2BBRIDGE",
+            date=None,
+            status="stored",
+        )
+        tx = uow.transactions.add(
+            interchange_id=icx,
+            group_control_number="777",
+            control_number="0001",
+            type="850",
+            status="stored",
+            segment_count=12,
+        )
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.interchanges.get(icx).control_number == "000000777"
+        assert (uow.transactions.get(tx).interchange_id, uow.transactions.get(tx).type) == (
+            icx,
+            "850",
+        )
+
+
+def test_unknown_transaction_id_raises_not_found(uow_factory: UnitOfWorkFactory) -> None:
+    with uow_factory() as uow, pytest.raises(NotFoundError):
+        uow.transactions.get(4242)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 import pytest
+from sqlalchemy import Engine
 
+from b2bbridge.adapters.queue.embedded import EmbeddedWorkQueue
 from b2bbridge.ports import NotFoundError, UnitOfWorkFactory
 
 AddMessage = Callable[..., int]
@@ -140,3 +142,20 @@ def test_status_of_an_unknown_message_raises_not_found(uow_factory: UnitOfWorkFa
     with uow_factory() as uow, pytest.raises(NotFoundError) as raised:
         uow.messages.set_status(999_999, "parsed", component="reader")
     assert raised.value.code == "message_not_found"
+
+
+def test_stranded_lists_received_messages_without_work_items_only(
+    uow_factory: UnitOfWorkFactory, add_message: AddMessage, clock: FixedClock, engine: Engine
+) -> None:
+    with uow_factory() as uow:
+        stranded = add_message(uow, data=b"one")
+        queued = add_message(uow, data=b"two")
+        done = add_message(uow, data=b"three")
+        uow.messages.set_status(done, "stored", component="test")
+        uow.commit()
+    EmbeddedWorkQueue(engine, clock).enqueue("process", queued)
+    clock.advance(120)
+    with uow_factory() as uow:
+        found = uow.messages.list_stranded(before=clock.now() - timedelta(seconds=60))
+        too_recent = uow.messages.list_stranded(before=clock.now() - timedelta(seconds=600))
+    assert (found, too_recent) == ([stranded], [])

@@ -1,0 +1,123 @@
+"""The HTTP API (FastAPI): partners push orders and documents, and ask what became of them.
+
+``POST /v1/orders`` takes a canonical JSON order, or the partner's own JSON read by its
+JSON mapping (:mod:`orders`); ``POST /v1/documents`` takes raw X12,
+EDIFACT, XML or CSV by content type; both answer 202 with the message id only after the
+raw payload is committed to the store. ``GET /v1/messages/{id}`` shows status, lineage
+and acks; ``GET /v1/healthz`` and ``GET /metrics`` serve operations. Every error is an
+RFC 9457 problem document (:mod:`problems`). The OpenAPI document is at
+``/openapi.json`` (and browsable at ``/docs``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from b2bbridge.api import routes
+from b2bbridge.api.auth import Authenticator
+from b2bbridge.api.idempotency import IdempotencyCache
+from b2bbridge.api.limits import BodyLimit
+from b2bbridge.api.metrics import ApiMetrics
+from b2bbridge.api.problems import ApiProblemError, problem_response
+from b2bbridge.api.state import ApiState
+from b2bbridge.api.writer import OrderWriter
+from b2bbridge.core.model.order import Order
+from b2bbridge.services.context import ServiceContext
+
+DESCRIPTION = """Push orders and EDI documents to b2bbridge, and follow what became of them.
+
+Authenticate with `Authorization: Bearer <API key>` or sign the body:
+`X-B2B-Partner: <partner>` and `X-B2B-Signature: sha256=<hex HMAC-SHA256 of the body>`.
+Send `Idempotency-Key` to make a retry safe. Errors are `application/problem+json`.
+"""
+
+
+def create_api(ctx: ServiceContext, *, on_shutdown: Callable[[], None] | None = None) -> FastAPI:
+    """The API over a service context; its connectors of kind ``http`` say who may call."""
+    state = ApiState(
+        ctx=ctx,
+        auth=Authenticator(ctx.connectors.values()),
+        idempotency=IdempotencyCache(),
+        metrics=ApiMetrics(),
+        writer=OrderWriter(ctx),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        state.writer.close()
+        if on_shutdown is not None:
+            on_shutdown()
+
+    api = FastAPI(title="b2bbridge", version="1", description=DESCRIPTION, lifespan=lifespan)
+    api.state.b2b = state
+    api.include_router(routes.router)
+    api.openapi = lambda: _openapi(api)  # type: ignore[method-assign]
+    _install_handlers(api)
+    _install_metrics(api, state.metrics)
+    api.add_middleware(BodyLimit, cap=lambda: state.auth.max_body_bytes)
+    return api
+
+
+def _openapi(api: FastAPI) -> dict[str, Any]:
+    """FastAPI's document plus the canonical Order schema the orders route reads by hand."""
+    if api.openapi_schema is None:
+        schema = get_openapi(
+            title=api.title, version=api.version, description=api.description, routes=api.routes
+        )
+        order = Order.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(order.pop("$defs", {}))
+        components["Order"] = order
+        api.openapi_schema = schema
+    return api.openapi_schema
+
+
+def _install_handlers(api: FastAPI) -> None:
+    async def on_problem(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ApiProblemError)
+        return problem_response(exc, request.url.path)
+
+    async def on_invalid(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        errors = [
+            {
+                "pointer": "#/" + "/".join(str(p) for p in e["loc"][1:] if p != "body"),
+                "detail": e["msg"],
+            }
+            for e in exc.errors()
+        ]
+        first = errors[0]["pointer"] if errors else "#"
+        problem = ApiProblemError(422, "body_invalid", f"invalid value at {first}", errors)
+        return problem_response(problem, request.url.path)
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        code = "not_found" if exc.status_code == 404 else "http_error"
+        problem = ApiProblemError(exc.status_code, code, str(exc.detail))
+        return problem_response(problem, request.url.path)
+
+    api.add_exception_handler(ApiProblemError, on_problem)
+    api.add_exception_handler(RequestValidationError, on_invalid)
+    api.add_exception_handler(StarletteHTTPException, on_http)
+
+
+def _install_metrics(api: FastAPI, metrics: ApiMetrics) -> None:
+    @api.middleware("http")
+    async def measure(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        metrics.requests.labels(route, str(response.status_code)).inc()
+        metrics.latency.labels(route).observe(time.perf_counter() - started)
+        return response

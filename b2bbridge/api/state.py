@@ -1,0 +1,27 @@
+"""What the routes share: the service context, the authenticator, idempotency and metrics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from b2bbridge.api.auth import Authenticator
+from b2bbridge.api.idempotency import IdempotencyCache
+from b2bbridge.api.metrics import ApiMetrics
+from b2bbridge.api.writer import OrderWriter
+from b2bbridge.services.context import ServiceContext
+
+
+@dataclass
+class ApiState:
+    ctx: ServiceContext
+    auth: Authenticator
+    idempotency: IdempotencyCache
+    metrics: ApiMetrics
+    writer: OrderWriter
+
+
+def api_state(request: Request) -> ApiState:
+    state: ApiState = request.app.state.b2b
+    return state

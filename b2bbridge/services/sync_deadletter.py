@@ -1,0 +1,80 @@
+"""Sync records that could not be written: dead letters that can be replayed.
+
+A dead letter needs a message, so the failed record is stored as one: an outbound
+message (connector ``system:<target>``, file name ``<flow>/<entity>-<key>.json``,
+syntax ``json``) whose payload is the record as JSON with its flow, target, entity,
+key and external id. The dead letter's location names the system, entity and key
+(``erp:order/PO-1``). Replaying reads that payload back, writes it to the target again
+(adapters' upserts are idempotent) and marks the dead letter ``replayed``; a replay
+that fails again leaves a new dead letter pointing back at the old one.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from b2bbridge.core.errors import B2BError
+from b2bbridge.core.location import Location
+from b2bbridge.ports import SyncRecord, UnitOfWork
+from b2bbridge.services.deadletter import record_dead_letter
+
+
+def dead_letter_record(
+    uow: UnitOfWork,
+    *,
+    flow: str,
+    target: str,
+    record: SyncRecord,
+    failure: B2BError,
+    attempts: int,
+    replay_of: int | None = None,
+) -> int:
+    """Store ``record`` as a message and dead-letter it, inside the caller's unit of work."""
+    message_id = _store_record(uow, flow, target, record)
+    where = Location(file=f"{target}:{record.entity}/{record.key}", transaction=record.external_id)
+    failure.location = where.merged(failure.location)
+    return record_dead_letter(
+        uow,
+        message_id=message_id,
+        partner=None,
+        failure=failure,
+        attempts=attempts,
+        replay_of=replay_of,
+    )
+
+
+def _store_record(uow: UnitOfWork, flow: str, target: str, record: SyncRecord) -> int:
+    body = {
+        "flow": flow,
+        "target": target,
+        "entity": record.entity,
+        "key": record.key,
+        "external_id": record.external_id,
+        "fields": record.fields,
+    }
+    data = json.dumps(body, sort_keys=True, default=str).encode("utf-8")
+    return uow.messages.add(
+        direction="out",
+        partner=None,
+        connector=f"system:{target}",
+        filename=f"{flow}/{record.entity}-{record.key}.json",
+        payload_sha256=uow.payloads.put(data),
+        size=len(data),
+        correlation_id=uuid.uuid4().hex,
+        syntax="json",
+    )
+
+
+def load_dead_record(uow: UnitOfWork, dead_letter_id: int) -> tuple[str, str, SyncRecord]:
+    """The (flow, target, record) a sync dead letter holds."""
+    letter = uow.dead_letters.get(dead_letter_id)
+    message = uow.messages.get(letter.message_id)
+    body = json.loads(uow.payloads.get(message.payload_sha256))
+    record = SyncRecord(
+        entity=str(body["entity"]),
+        key=str(body["key"]),
+        fields=dict(body["fields"]),
+        external_id=body.get("external_id"),
+    )
+    return str(body["flow"]), str(body["target"]), record

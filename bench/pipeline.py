@@ -1,0 +1,216 @@
+"""Measure the durable pipeline end to end: 850s received, mapped, stored and acknowledged.
+
+Orders come from ``/work/shared/tools/gen_corpus.py`` (25 lines each by default); each
+transaction is re-enveloped as its own ACME interchange, so every order is one received
+message with its own 997. Two modes:
+
+``embedded``
+    One process, SQLite, the store-backed queue: every order is received (stored,
+    queued) and then processed (read, mapped, stored, 997 rendered, stored and written to
+    the outbox). Time runs from the first receive to the last ack written.
+
+``amqp``
+    PostgreSQL and RabbitMQ with ``--workers`` worker processes. Orders are received
+    first (not timed); the workers are started and the clock runs from the first order
+    they finish to the last, so process start-up is not counted. Run it with 1 and 2
+    workers to get the scale-out ratio.
+
+Peak RSS is the measuring process's ``ru_maxrss`` (embedded) or the largest worker's
+(amqp). Run from the repository root::
+
+    python bench/pipeline.py embedded --n 2000
+    python bench/pipeline.py amqp --n 2000 --workers 1
+    python bench/pipeline.py amqp --n 2000 --workers 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, func, select, text  # noqa: E402
+
+from b2bbridge.adapters.store.tables import messages  # noqa: E402
+from b2bbridge.bootstrap import App, build_app  # noqa: E402
+from b2bbridge.config import load_settings  # noqa: E402
+from b2bbridge.services.receive import receive_payload  # noqa: E402
+from b2bbridge.services.worker import drain  # noqa: E402
+
+GENERATOR = ROOT.parent / "shared" / "tools" / "gen_corpus.py"
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+AMQP = "amqp://guest:guest@127.0.0.1:5672//"
+ISA = (
+    "ISA*00*          *00*          *ZZ*ACMEBUYER      *ZZ*B2BBRIDGE      "
+    "*241104*0930*U*00401*{icn:09d}*0*P*>~\n"
+    "GS*PO*ACMEBUYER*B2BBRIDGE*20241104*0930*{icn}*X*004010~\n"
+)
+TRAILER = "GE*1*{icn}~\nIEA*1*{icn:09d}~\n"
+WORKER = """
+import sys
+from pathlib import Path
+from b2bbridge.cli.worker import options_from, serve
+from b2bbridge.config import load_settings
+settings = load_settings(Path(sys.argv[1]))
+serve(settings, options_from(settings, idle_seconds=0.05))
+"""
+
+
+def orders(n: int, lines: int, work: Path) -> list[bytes]:
+    """``n`` single-order ACME interchanges cut from the generator's one big file."""
+    subprocess.run(
+        [sys.executable, str(GENERATOR), "--n", str(n), "--lines", str(lines), "--out", str(work)],
+        check=True,
+        capture_output=True,
+    )
+    text_ = (work / f"x12_850_{n}.edi").read_text(encoding="latin-1")
+    segments = [s.strip() for s in text_.split("~") if s.strip()]
+    result: list[bytes] = []
+    current: list[str] = []
+    for seg in segments:
+        if seg.startswith("ST*"):
+            current = [seg]
+        elif current:
+            current.append(seg)
+            if seg.startswith("SE*"):
+                icn = len(result) + 1
+                body = "".join(s + "~\n" for s in current)
+                result.append((ISA.format(icn=icn) + body + TRAILER.format(icn=icn)).encode())
+                current = []
+    return result
+
+
+def deployment(work: Path, *, database_url: str = "", broker_url: str = "") -> Path:
+    """A copy of the example configuration with quiet logs; returns its settings file."""
+    for part in ("connectors", "mappings"):
+        shutil.copytree(ROOT / part, work / part)
+    toml = (ROOT / "b2bbridge.toml").read_text(encoding="utf-8")
+    toml = toml.replace('log_level = "warning"', 'log_level = "error"')
+    toml = toml.replace('database_url = ""', f'database_url = "{database_url}"')
+    toml = toml.replace('broker_url = ""', f'broker_url = "{broker_url}"')
+    (work / "b2bbridge.toml").write_text(toml, encoding="utf-8")
+    return work / "b2bbridge.toml"
+
+
+def receive_all(app: App, payloads: list[bytes]) -> None:
+    for i, data in enumerate(payloads):
+        receive_payload(
+            app.ctx, connector="acme-folder", partner="acme", filename=f"o{i}.x12", data=data
+        )
+
+
+def run_embedded(payloads: list[bytes], work: Path) -> dict[str, object]:
+    settings = load_settings(deployment(work), env={})
+    from b2bbridge.logs import configure_logging
+
+    configure_logging(level="error", fmt="json")
+    app = build_app(settings)
+    start = time.perf_counter()
+    receive_all(app, payloads)
+    received = time.perf_counter()
+    results = drain(app.ctx)
+    end = time.perf_counter()
+    acks = len(list((work / "var" / "partners" / "acme" / "outbox").glob("*_997_*")))
+    app.close()
+    return {
+        "mode": "embedded",
+        "orders": len(payloads),
+        "stored": sum(r.documents for r in results),
+        "acks_written": acks,
+        "seconds": round(end - start, 2),
+        "orders_per_s": round(len(payloads) / (end - start), 1),
+        "receive_per_s": round(len(payloads) / (received - start), 1),
+        "process_per_s": round(len(payloads) / (end - received), 1),
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def run_amqp(payloads: list[bytes], work: Path, workers: int) -> dict[str, object]:
+    schema = f"b2b_bench_{secrets.token_hex(4)}"
+    admin = create_engine(POSTGRES)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{POSTGRES}?options=-csearch_path%3D{schema}"
+    try:
+        config = deployment(work, database_url=url, broker_url=AMQP)
+        app = build_app(load_settings(config, env={}))
+        receive_all(app, payloads)
+        app.close()
+        return _time_workers(config, url, len(payloads), workers)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _time_workers(config: Path, url: str, total: int, workers: int) -> dict[str, object]:
+    engine = create_engine(url.replace("postgresql+psycopg", "postgresql+psycopg"))
+    query = select(func.count()).where(messages.c.status == "acknowledged")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WORKER, str(config)], env=env, cwd=config.parent)
+        for _ in range(workers)
+    ]
+    first_at, first_count = 0.0, 0
+    try:
+        while True:
+            with engine.connect() as connection:
+                done = int(connection.execute(query).scalar_one())
+            now = time.perf_counter()
+            if done and not first_at:
+                first_at, first_count = now, done
+            if done >= total:
+                break
+            time.sleep(0.05)
+    finally:
+        for p in procs:
+            p.terminate()
+        rss = [_wait_rss(p) for p in procs]
+        engine.dispose()
+    seconds = now - first_at
+    return {
+        "mode": "amqp",
+        "workers": workers,
+        "orders": total,
+        "timed_orders": total - first_count,
+        "seconds": round(seconds, 2),
+        "orders_per_s": round((total - first_count) / seconds, 1),
+        "peak_rss_mib": max(rss),
+    }
+
+
+def _wait_rss(proc: subprocess.Popen[bytes]) -> float:
+    _pid, _status, usage = os.wait4(proc.pid, 0)
+    return round(usage.ru_maxrss / 1024, 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", choices=["embedded", "amqp"])
+    parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--lines", type=int, default=25)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="b2b-bench-") as tmp:
+        work = Path(tmp)
+        payloads = orders(args.n, args.lines, work / "corpus")
+        if args.mode == "embedded":
+            figures = run_embedded(payloads, work / "site")
+        else:
+            figures = run_amqp(payloads, work / "site", args.workers)
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""Outbound EDI passes structure validation against the shipped schemas in schemas/.
+
+ORDRSP and INVRPT have no shipped schema yet, so they are only read back (see
+test_outbound_edifact). The 004010 dictionary has no TXI segment yet, so the 810's TXI
+(valid X12) is the one problem tolerated until it is added.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from mapping_support import REPO
+from outbound_support import (
+    GOLDEN,
+    fixture,
+    golden_cases,
+    load_outbound,
+    read_back,
+    render,
+    structure_problems,
+)
+
+from b2bbridge.core.errors import Problem
+from b2bbridge.core.model import Pack, Shipment, ShippedItem, ShippedOrder
+
+WITHOUT_SCHEMA = {"edifact-ORDRSP.edi", "edifact-INVRPT.edi"}
+CASES = [
+    c
+    for c in golden_cases()
+    if c["expected"].endswith(".edi") and c["expected"] not in WITHOUT_SCHEMA
+]
+
+
+def _problems(text: str) -> list[Problem]:
+    transactions, problems = read_back(text)
+    assert len(transactions) == 1
+    return problems + structure_problems(transactions[0])
+
+
+def _not_txi(problems: list[Problem]) -> list[tuple[str, str]]:
+    return [
+        (p.code, p.message)
+        for p in problems
+        if not (p.code == "segment_unrecognized" and p.message.startswith("TXI "))
+    ]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["expected"] for c in CASES])
+def test_golden_output_is_valid_against_its_message_schema(case: dict[str, str]) -> None:
+    text = Path(GOLDEN / case["expected"]).read_text(encoding="utf-8")
+    assert _not_txi(_problems(text)) == []
+
+
+def test_every_shipped_edi_map_except_two_has_a_schema_to_check_against() -> None:
+    assert {c["map"] for c in CASES} == {
+        "x12/850-out.yaml", "x12/855.yaml", "x12/856.yaml", "x12/810.yaml", "x12/846.yaml",
+        "edifact/DESADV.yaml", "edifact/INVOIC.yaml",
+    }  # fmt: skip
+
+
+def test_partner_005010_856_is_valid_against_the_005010_schema() -> None:
+    extra = {
+        "partners/acme-856.yaml": (REPO / "tests/fixtures/outbound/partner-856.yaml").read_text(),
+        "codes/acme_units.csv": (REPO / "tests/fixtures/outbound/acme_units.csv").read_text(),
+    }
+    spec = load_outbound("partners/acme-856.yaml", extra)
+    assert _problems(render(spec, fixture(spec, "shipment"))) == []
+
+
+def test_856_of_a_minimal_shipment_is_still_valid() -> None:
+    spec = load_outbound("x12/856.yaml")
+    item = ShippedItem(quantity=1)  # type: ignore[arg-type]
+    doc = Shipment.model_validate(
+        {"number": "S-1", "ship_date": "2026-01-02",
+         "orders": [ShippedOrder(order_number="PO-1", packs=[Pack(items=[item])])]}
+    )  # fmt: skip
+    assert _problems(render(spec, doc)) == []

@@ -1,0 +1,99 @@
+"""Helpers the sync integration tests share: building adapters for the test servers.
+
+Kept out of ``conftest.py`` so that tests import them by a name no other test folder uses.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+
+from sync_servers import Server
+
+from b2bbridge.adapters.systems.oscar import OscarSystem, build_oscar
+from b2bbridge.adapters.systems.tryton import TrytonSystem, build_tryton
+from b2bbridge.core.model import Order
+from b2bbridge.ports import InboundFile, UnitOfWorkFactory
+from b2bbridge.services.sync_context import SyncContext
+
+
+def tryton_system(server: Server, database: str, name: str | None = None) -> TrytonSystem:
+    settings = {"url": server.url, "database": database, "user": "admin", "password": "admin"}
+    return build_tryton(name or database, settings)
+
+
+def oscar_system(server: Server) -> OscarSystem:
+    settings = {
+        "url": server.url,
+        "user": "admin",
+        "password": "admin",
+        "email": "admin@example.com",
+    }
+    return build_oscar("storefront", settings)
+
+
+class Pauses:
+    """Records the back-off delays a run asked for, without waiting."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
+
+
+MakeContext = Callable[..., SyncContext]
+
+
+def store_order(uow_factory: UnitOfWorkFactory, order: Order, partner: str = "ACME") -> None:
+    """Store a canonical order the way the pipeline does: a message, then its document."""
+    body = order.model_dump_json()
+    with uow_factory() as uow:
+        sha = uow.payloads.put(b"ISA*...~")
+        message = uow.messages.add(
+            direction="in",
+            partner=partner,
+            connector="folder:inbox",
+            filename="850.edi",
+            payload_sha256=sha,
+            size=8,
+            correlation_id=uuid.uuid4().hex,
+            syntax="x12",
+        )
+        uow.documents.add(
+            transaction_id=None,
+            message_id=message,
+            partner=partner,
+            doc_type="order",
+            doc_number=order.number,
+            doc_date=order.order_date,
+            schema_version="1",
+            body=body,
+        )
+        uow.commit()
+
+
+class SentFiles:
+    """An outbox connector that keeps what it was asked to send."""
+
+    name = "acme-outbox"
+    partner: str | None = "acme"
+
+    def __init__(self) -> None:
+        self.sent: dict[str, str] = {}
+
+    def send(self, name: str, data: bytes) -> str:
+        self.sent[name] = data.decode("utf-8")
+        return f"memory:{name}"
+
+    def poll(self) -> Iterator[InboundFile]:
+        return iter(())
+
+    def fetch(self, item: InboundFile) -> bytes:
+        raise LookupError(item.ref)
+
+    def confirm(self, item: InboundFile, *, ok: bool) -> str | None:
+        return None
+
+    def close(self) -> None:
+        """Nothing to release."""

@@ -1,0 +1,107 @@
+"""Intake: batched receive of large inboxes, and canonical orders stored in one commit."""
+
+from __future__ import annotations
+
+import os
+import time
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import structlog
+
+from b2bbridge.bootstrap import App, build_app
+from b2bbridge.config import load_settings
+from b2bbridge.core.model.order import Order
+from b2bbridge.logs import configure_logging
+from b2bbridge.services.intake import (
+    earlier_message,
+    message_lineage,
+    receive_in_batches,
+    receive_order,
+)
+from b2bbridge.services.run import SummaryRow
+from tests.e2e_support import make_deployment
+
+SOURCE = (Path(__file__).resolve().parents[1] / "fixtures" / "x12" / "850_two_pos.edi").read_bytes()
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[App]:
+    make_deployment(tmp_path)
+    built = build_app(load_settings(tmp_path / "b2bbridge.toml", env={}))
+    yield built
+    built.close()
+
+
+def _fill(app: App, n: int) -> Path:
+    inbox = app.settings.home / "var" / "partners" / "acme" / "inbox"
+    inbox.mkdir(parents=True, exist_ok=True)
+    past = time.time() - 120
+    for i in range(n):
+        data = SOURCE.replace(b"000000123", f"{i + 1:09d}".encode()).replace(
+            b"PO-100", f"PO{i:05d}-".encode()
+        )
+        path = inbox / f"po{i:05d}.edi"
+        path.write_bytes(data)
+        os.utime(path, (past, past))
+    return inbox
+
+
+@pytest.fixture
+def quiet_logs() -> Iterator[None]:
+    """Error-level logs only (10 lines per file would dominate), restored afterwards."""
+    saved = structlog.get_config()
+    configure_logging(level="error", fmt="json")
+    yield
+    structlog.configure(**saved)
+
+
+@pytest.mark.usefixtures("quiet_logs")
+def test_a_large_inbox_is_processed_in_batches_with_progress_and_flat_memory(app: App) -> None:
+    inbox = _fill(app, 120)
+    seen: list[int] = []
+    memory: list[int] = []
+
+    def progress(done: int, row: SummaryRow) -> None:
+        seen.append(done)
+        if done % 20 == 0:
+            memory.append(tracemalloc.get_traced_memory()[0])
+
+    tracemalloc.start()
+    try:
+        counts = receive_in_batches(
+            app.ctx, [app.connectors["acme-folder"]], batch=20, progress=progress
+        )
+    finally:
+        tracemalloc.stop()
+    assert counts == {"acknowledged": 120}
+    assert seen == list(range(1, 121))
+    assert list(inbox.iterdir()) == []
+    assert len(list((inbox.parent / "archive").iterdir())) == 120
+    growth = memory[-1] - memory[0]
+    assert growth < 2 * 2**20, f"memory grew by {growth} bytes over 6 batches"
+
+
+def test_an_order_is_stored_with_its_raw_payload_in_one_commit(app: App) -> None:
+    data = b'{"number": "PO-9", "lines": [{"quantity": "2"}]}'
+    order = Order.model_validate_json(data)
+    got = receive_order(app.ctx, connector="api", partner="acme", data=data, order=order)
+    view = message_lineage(app.ctx, got.message_id)
+    assert (view["status"], view["syntax"]) == ("stored", "json")
+    assert view["documents"] == [
+        {"id": got.document_ids[0], "type": "order", "number": "PO-9", "transaction_id": None}
+    ]
+    assert earlier_message(app.ctx, partner="acme", data=data) == got.message_id
+    assert earlier_message(app.ctx, partner="globex", data=data) is None
+
+
+def test_a_repeated_order_number_is_a_new_message_but_not_a_new_document(app: App) -> None:
+    data = b'{"number": "PO-10", "order_date": "2026-01-02"}'
+    order = Order.model_validate_json(data)
+    first = receive_order(app.ctx, connector="api", partner="acme", data=data, order=order)
+    again = receive_order(app.ctx, connector="api", partner="acme", data=data + b" ", order=order)
+    assert (first.new_documents, again.new_documents) == (1, 0)
+    assert again.document_ids == first.document_ids
+    assert message_lineage(app.ctx, again.message_id)["status"] == "duplicate"
