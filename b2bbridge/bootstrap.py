@@ -17,6 +17,7 @@ from b2bbridge.adapters.connectors import folder as _folder  # noqa: F401 - regi
 from b2bbridge.adapters.connectors.base import ConnectorDefinition, create_connector
 from b2bbridge.adapters.files.mappings import FileMappingCatalog
 from b2bbridge.adapters.files.profiles import load_connector_definitions, load_partners
+from b2bbridge.adapters.files.schemas import FileSchemaCatalog
 from b2bbridge.adapters.queue.amqp import AmqpWorkQueue
 from b2bbridge.adapters.queue.embedded import EmbeddedWorkQueue
 from b2bbridge.adapters.store.engine import make_engine
@@ -96,5 +97,6 @@ def build_app(settings: Settings, *, migrate: bool = True) -> App:
             pipeline.max_attempts, pipeline.retry_base_seconds, pipeline.retry_max_seconds
         ),
         duplicate_window_days=pipeline.duplicate_window_days,
+        schemas=FileSchemaCatalog(settings.path(settings.schemas_dir)),
     )
     return App(settings, ctx, definitions, connectors)

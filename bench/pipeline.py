@@ -9,6 +9,11 @@ message with its own 997. Two modes:
     queued) and then processed (read, mapped, stored, 997 rendered, stored and written to
     the outbox). Time runs from the first receive to the last ack written.
 
+``batch``
+    One process, SQLite: the same orders in ONE interchange (how partners usually send a
+    day's POs), received as one payload, processed, stored in one transaction and answered
+    by one 997 with an AK2/AK5 per order.
+
 ``amqp``
     PostgreSQL and RabbitMQ with ``--workers`` worker processes. Orders are received
     first (not timed); the workers are started and the clock runs from the first order
@@ -19,6 +24,7 @@ Peak RSS is the measuring process's ``ru_maxrss`` (embedded) or the largest work
 (amqp). Run from the repository root::
 
     python bench/pipeline.py embedded --n 2000
+    python bench/pipeline.py batch --n 2000
     python bench/pipeline.py amqp --n 2000 --workers 1
     python bench/pipeline.py amqp --n 2000 --workers 2
 """
@@ -136,6 +142,41 @@ def run_embedded(payloads: list[bytes], work: Path) -> dict[str, object]:
     }
 
 
+def one_interchange(payloads: list[bytes]) -> bytes:
+    """The single-order interchanges joined back into one ACME interchange."""
+    bodies = []
+    for data in payloads:
+        text_ = data.decode()
+        start, end = text_.index("\nST*") + 1, text_.index("\nGE*") + 1
+        bodies.append(text_[start:end])
+    head = ISA.format(icn=1)
+    return (head + "".join(bodies) + f"GE*{len(bodies)}*1~\nIEA*1*000000001~\n").encode()
+
+
+def run_batch(payloads: list[bytes], work: Path) -> dict[str, object]:
+    settings = load_settings(deployment(work), env={})
+    from b2bbridge.logs import configure_logging
+
+    configure_logging(level="error", fmt="json")
+    app = build_app(settings)
+    data = one_interchange(payloads)
+    start = time.perf_counter()
+    receive_all(app, [data])
+    results = drain(app.ctx)
+    end = time.perf_counter()
+    app.close()
+    return {
+        "mode": "batch",
+        "orders": len(payloads),
+        "megabytes": round(len(data) / 1e6, 1),
+        "stored": sum(r.documents for r in results),
+        "acks": sum(r.acks for r in results),
+        "seconds": round(end - start, 2),
+        "orders_per_s": round(len(payloads) / (end - start), 1),
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
 def run_amqp(payloads: list[bytes], work: Path, workers: int) -> dict[str, object]:
     schema = f"b2b_bench_{secrets.token_hex(4)}"
     admin = create_engine(POSTGRES)
@@ -197,7 +238,7 @@ def _wait_rss(proc: subprocess.Popen[bytes]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["embedded", "amqp"])
+    parser.add_argument("mode", choices=["embedded", "batch", "amqp"])
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--lines", type=int, default=25)
     parser.add_argument("--workers", type=int, default=1)
@@ -207,6 +248,8 @@ def main() -> None:
         payloads = orders(args.n, args.lines, work / "corpus")
         if args.mode == "embedded":
             figures = run_embedded(payloads, work / "site")
+        elif args.mode == "batch":
+            figures = run_batch(payloads, work / "site")
         else:
             figures = run_amqp(payloads, work / "site", args.workers)
     print(json.dumps(figures))

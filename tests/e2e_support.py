@@ -69,6 +69,7 @@ def make_deployment(root: Path, *, database_url: str = "") -> Deployment:
     shutil.copyfile(REPO / "b2bbridge.toml", root / "b2bbridge.toml")
     shutil.copytree(REPO / "connectors", root / "connectors")
     shutil.copytree(REPO / "mappings", root / "mappings")
+    shutil.copytree(REPO / "schemas", root / "schemas")
     env = {k: v for k, v in os.environ.items() if not k.startswith("B2BBRIDGE_")}
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
     env["B2BBRIDGE_LOG_FORMAT"] = "json"

@@ -15,6 +15,7 @@ from e2e_support import (
     check_example_results,
     make_deployment,
     stored_orders,
+    transactions_in,
 )
 
 from b2bbridge.bootstrap import build_app
@@ -114,3 +115,51 @@ def test_logs_are_json_events_with_a_correlation_id_per_message(deployment: Depl
     assert dead["code"] == "not_edi"
     assert by_corr[dead["correlation_id"]] == "not_edi.txt"
     assert {e["event"] for e in events} >= {"interchange_stored", "ack_sent", "source_confirmed"}
+
+
+def _ack_for(dep: Deployment, transaction: str) -> dict[str, list[list[str]]]:
+    """The AK2 block for one ST02 of the 997 in the outbox: tag -> element lists."""
+    (name,) = [f for f in dep.files("outbox") if "_997_" in f]
+    (ack,) = transactions_in(dep.partner_dir / "outbox" / name)
+    block: dict[str, list[list[str]]] = {}
+    inside = False
+    for seg in ack.segments:
+        if seg.tag == "AK2":
+            inside = seg.element(2) == transaction
+        if inside and seg.tag in ("AK2", "AK3", "AK4", "AK5"):
+            block.setdefault(seg.tag, []).append(seg.values())
+    return block
+
+
+def test_a_structurally_invalid_transaction_is_rejected_with_ak3_ak4_and_a_dead_letter(
+    deployment: Deployment,
+) -> None:
+    deployment.drop(FIXTURES / "inbound" / "acme_850_non_numeric_quantity.x12")
+    result = deployment.cli("run", "--once")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert sorted(stored_orders(deployment)) == ["4500032345"]
+    block = _ack_for(deployment, "0002")
+    assert block["AK3"] == [["PO1", "16", "", "8"]]
+    assert block["AK4"][0][:3] == ["2", "", "6"]
+    assert block["AK5"][0][0] == "R"
+    assert _ack_for(deployment, "0001")["AK5"] == [["A"]]
+    app = build_app(load_settings(deployment.root / "b2bbridge.toml", env={}), migrate=False)
+    with app.ctx.uow() as uow:
+        (dead,) = uow.dead_letters.list(limit=10)
+    assert dead.code == "element_not_numeric"
+    assert (dead.location["segment_id"], dead.location["element"]) == ("PO1", 2)
+    assert deployment.files("error") == ["acme_850_non_numeric_quantity.x12"]
+
+
+def test_partner_policy_can_accept_with_errors_reported_as_ak5_e(deployment: Deployment) -> None:
+    profile = deployment.root / "connectors" / "partners" / "acme.yaml"
+    profile.write_text(
+        profile.read_text().replace(
+            "duplicates: reject", "validation: accept_with_errors\nduplicates: reject"
+        )
+    )
+    deployment.drop(FIXTURES / "inbound" / "acme_850_non_numeric_quantity.x12")
+    deployment.cli("run", "--once")
+    block = _ack_for(deployment, "0002")
+    assert block["AK5"][0][0] == "E"
+    assert block["AK3"] == [["PO1", "16", "", "8"]]

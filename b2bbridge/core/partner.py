@@ -65,6 +65,11 @@ class PartnerProfile(BaseModel):
     outbox_connector: str | None = Field(None, description="connector acks and documents go to")
     strip_preamble: bool = False
     charset_policy: Literal["lenient", "strict"] = "lenient"
+    validation: Literal["reject", "accept_with_errors", "off"] = Field(
+        "reject",
+        description="what a transaction that breaks its structure schema gets: rejected "
+        "(AK5 R), accepted with its errors reported (AK5 E), or no validation",
+    )
     duplicates: Literal["reject", "accept"] = Field(
         "reject", description="what to do with a repeated ISA13/UNB5 inside the window"
     )

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from b2bbridge.core.partner import PartnerDirectory
+from b2bbridge.core.schemas.catalog import SchemaSource
 from b2bbridge.ports import Clock, Connector, MappingCatalog, UnitOfWorkFactory, WorkQueue
 
 
@@ -34,6 +35,7 @@ class ServiceContext:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     duplicate_window_days: int = 90
     worker_name: str = "worker"
+    schemas: SchemaSource | None = None
 
     def connector(self, name: str) -> Connector:
         return self.connectors[name]

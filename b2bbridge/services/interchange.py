@@ -18,10 +18,11 @@ import structlog
 from b2bbridge.core.edi.acks.outcome import InterchangeOutcome, OutcomeBuilder, TransactionOutcome
 from b2bbridge.core.edi.events import InterchangeHeader, Transaction
 from b2bbridge.core.edi.segments import Segment
-from b2bbridge.core.errors import B2BError, MappingError, Problem
+from b2bbridge.core.errors import B2BError, MappingError, Problem, Severity, ValidationError
 from b2bbridge.core.location import Location
 from b2bbridge.core.mapping.inbound import map_transaction
 from b2bbridge.core.partner import PartnerProfile
+from b2bbridge.core.schemas.validator import validate_transaction
 from b2bbridge.ports import MessageRecord, UnitOfWork
 from b2bbridge.services.acknowledge import prepare_acks, send_acks
 from b2bbridge.services.context import ServiceContext
@@ -85,6 +86,10 @@ def map_unit(
         builder.add_problem(problem, transaction_control=tx.header.control_number)
         unit.error = MappingError(problem.message, code=problem.code, location=where)
         return unit
+    rejected = validate_unit(ctx, profile, tx, builder)
+    if rejected is not None:
+        unit.error = rejected
+        return unit
     try:
         doc = map_transaction(tx, ctx.mappings.get(name), partner=profile.partner)
     except B2BError as exc:
@@ -96,6 +101,39 @@ def map_unit(
     unit.body = doc.model_dump_json()
     unit.schema_version = doc.schema_version
     return unit
+
+
+def validate_unit(
+    ctx: ServiceContext, profile: PartnerProfile, tx: Transaction, builder: OutcomeBuilder
+) -> ValidationError | None:
+    """Check the transaction against its structure schema, by the partner's policy.
+
+    Every problem goes to the acknowledgement (AK3/AK4, IK3/IK4, UCS/UCD). Under
+    ``reject`` an error rejects the transaction and is returned, to be dead-lettered;
+    under ``accept_with_errors`` the problems are reported as warnings (AK5 E) and the
+    transaction is mapped. A set with no schema is mapped with a warning: the mapping
+    table, not the schema catalogue, decides what b2bbridge supports.
+    """
+    if ctx.schemas is None or profile.validation == "off":
+        return None
+    problems = validate_transaction(tx, ctx.schemas, partner=profile.partner)
+    lenient = profile.validation == "accept_with_errors"
+    control = tx.header.control_number
+    first_error: Problem | None = None
+    for p in problems:
+        if lenient or p.code == "transaction_unsupported":
+            p = Problem(p.code, p.message, p.location, Severity.WARNING)
+        elif first_error is None:
+            first_error = p
+        builder.add_problem(p, transaction_control=control)
+    if first_error is None:
+        return None
+    return ValidationError(
+        first_error.message,
+        code=first_error.code,
+        location=first_error.location,
+        problems=tuple(problems),
+    )
 
 
 def _tx_location(tx: Transaction, partner: str) -> Location:

@@ -21,7 +21,7 @@ SCHEMAS = str(REPO / "schemas")
 
 def test_json_lists_the_partner_overlay_problem_with_its_position() -> None:
     path = str(FIXTURES / "850_no_contact.edi")
-    args = ["validate", "--json", "--schemas", SCHEMAS, "--partner", "acme", path]
+    args = ["validate", "--json", "--schemas", SCHEMAS, "--partner", "retailer", path]
     result = runner.invoke(cli, args)
     assert result.exit_code == 1, result.output
     (f,) = json.loads(result.stdout)["files"]

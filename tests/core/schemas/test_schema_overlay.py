@@ -16,42 +16,42 @@ def _fixture(name: str) -> bytes:
 def test_file_without_a_contact_passes_the_base_and_fails_acme_per_rule() -> None:
     data = _fixture("850_no_contact.edi")
     [base] = problems_of(data)
-    [acme] = problems_of(data, partner="acme")
+    [retailer] = problems_of(data, partner="retailer")
     assert base == []
-    assert brief(acme, 3) == [("segment_missing", "PER", 3, None)]  # found at the DTM
+    assert brief(retailer, 3) == [("segment_missing", "PER", 3, None)]  # found at the DTM
 
 
 def test_file_with_an_nte_fails_the_base_and_passes_acme_which_allows_it() -> None:
     data = _fixture("850_contact_and_note.edi")
     [base] = problems_of(data)
-    [acme] = problems_of(data, partner="acme")
+    [retailer] = problems_of(data, partner="retailer")
     assert brief(base, 3) == [("segment_unexpected", "NTE", 5, None)]
-    assert acme == []
+    assert retailer == []
 
 
 def test_acme_restricts_the_order_type_code_list() -> None:
     data = _fixture("850_no_contact.edi").replace(b"BEG*00*SA*", b"BEG*00*RO*")
-    [acme] = problems_of(data, partner="acme")
-    assert ("element_invalid_code", "BEG", 2, 2) in brief(acme, 3)
+    [retailer] = problems_of(data, partner="retailer")
+    assert ("element_invalid_code", "BEG", 2, 2) in brief(retailer, 3)
 
 
 def test_acme_lowers_the_pid_loop_maximum_to_one() -> None:
     data = _fixture("850_contact_and_note.edi").replace(
         b"PID*F****WIDGET SMALL~", b"PID*F****WIDGET SMALL~PID*F****BLUE~"
     )
-    [acme] = problems_of(data, partner="acme")
-    assert brief(acme, 3) == [("loop_over_max", "PID", 9, None)]
+    [retailer] = problems_of(data, partner="retailer")
+    assert brief(retailer, 3) == [("loop_over_max", "PID", 9, None)]
 
 
 def test_overlay_leaves_the_compiled_base_schema_untouched() -> None:
     tx = transactions(_fixture("850_no_contact.edi"))[0]
     base = CATALOG.schema_for("850", tx.header.version or "")
-    acme = CATALOG.schema_for("850", tx.header.version or "", "acme")
+    retailer = CATALOG.schema_for("850", tx.header.version or "", "retailer")
     assert base is not None
-    assert acme is not None
+    assert retailer is not None
     assert base.root.slots[4].tag == "PER"
     assert base.root.slots[4].min_use == 0
-    assert acme.root.slots[4].min_use == 1
+    assert retailer.root.slots[4].min_use == 1
 
 
 def _catalog_with(overlay: str) -> TextSchemaCatalog:
