@@ -163,3 +163,37 @@ def test_partner_policy_can_accept_with_errors_reported_as_ak5_e(deployment: Dep
     block = _ack_for(deployment, "0002")
     assert block["AK5"][0][0] == "E"
     assert block["AK3"] == [["PO1", "16", "", "8"]]
+
+
+def test_xml_json_and_csv_orders_from_the_drop_folder_are_mapped_and_stored(
+    deployment: Deployment,
+) -> None:
+    files = ["cxml_order.xml", "ubl_order.xml", "api_order.json", "reorder.csv"]
+    deployment.drop(*(FIXTURES / "mapping" / name for name in files))
+    result = deployment.cli("run", "--once")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(deployment.files("archive")) == sorted(files)
+    app = build_app(load_settings(deployment.root / "b2bbridge.toml", env={}), migrate=False)
+    with app.ctx.uow() as uow:
+        by_file = {
+            m.filename: [d.doc_number for d in uow.documents.for_message(m.id)]
+            for m in uow.messages.list(limit=10)
+        }
+    assert all(by_file[name] for name in files), by_file
+    assert sum(len(v) for v in by_file.values()) == len(stored_orders(deployment))
+
+
+def test_a_document_file_that_does_not_map_is_dead_lettered_with_its_place(
+    deployment: Deployment, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken_order.json"
+    broken.write_text('{"lines": [{"quantity": "many"}]}')
+    deployment.drop(broken)
+    result = deployment.cli("run", "--once")
+    assert result.returncode == 1
+    assert deployment.files("error") == ["broken_order.json"]
+    app = build_app(load_settings(deployment.root / "b2bbridge.toml", env={}), migrate=False)
+    with app.ctx.uow() as uow:
+        (dead,) = uow.dead_letters.list(limit=10)
+    assert dead.code.startswith("mapping_")
+    assert dead.location["file"] == "broken_order.json"

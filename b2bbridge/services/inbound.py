@@ -32,6 +32,7 @@ from b2bbridge.core.partner import PartnerProfile
 from b2bbridge.ports import MessageRecord
 from b2bbridge.services.context import ServiceContext
 from b2bbridge.services.deadletter import record_dead_letter
+from b2bbridge.services.documents import document_format, process_document_payload
 from b2bbridge.services.interchange import InterchangeBatch, commit_interchange, map_unit
 from b2bbridge.services.results import MessageResult
 
@@ -52,6 +53,10 @@ def process_message(
         msg = uow.messages.get(message_id)
         data = uow.payloads.get(msg.payload_sha256)
     result = MessageResult(message_id, partner=msg.partner)
+    if document_format(data, msg.filename) is not None:
+        process_document_payload(ctx, msg, data, result, replay_of=replay_of)
+        _finish(ctx, msg, result)
+        return result
     hint = ctx.partners.find(msg.partner)
     options = hint.read_options(msg.filename) if hint else ReadOptions(file=msg.filename)
     builder = OutcomeBuilder()

@@ -21,6 +21,7 @@ from b2bbridge.core.edi.segments import Segment
 from b2bbridge.core.errors import B2BError, MappingError, Problem, Severity, ValidationError
 from b2bbridge.core.location import Location
 from b2bbridge.core.mapping.inbound import map_transaction
+from b2bbridge.core.model.base import CanonicalDocument
 from b2bbridge.core.partner import PartnerProfile
 from b2bbridge.core.schemas.validator import validate_transaction
 from b2bbridge.ports import MessageRecord, UnitOfWork
@@ -95,12 +96,15 @@ def map_unit(
     except B2BError as exc:
         unit.error = exc.with_location(**where.as_dict())
         return unit
-    doc_type, number, *rest = doc.natural_key()
-    unit.doc_type, unit.number = doc_type, number
-    unit.doc_date = date.fromisoformat(rest[0]) if rest and rest[0] else None
-    unit.body = doc.model_dump_json()
-    unit.schema_version = doc.schema_version
+    unit.doc_type, unit.number, unit.doc_date, unit.body, unit.schema_version = document_fields(doc)
     return unit
+
+
+def document_fields(doc: CanonicalDocument) -> tuple[str, str, date | None, str, str]:
+    """What the store keeps of a canonical document: type, number, date, JSON, version."""
+    doc_type, number, *rest = doc.natural_key()
+    doc_date = date.fromisoformat(rest[0]) if rest and rest[0] else None
+    return doc_type, number, doc_date, doc.model_dump_json(), doc.schema_version
 
 
 def validate_unit(
