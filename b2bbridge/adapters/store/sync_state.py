@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import Self
 
 from sqlalchemy import Connection, Engine, RowMapping, insert, select, update
 
+from b2bbridge.adapters.store.scope import ConnectionScope
 from b2bbridge.adapters.store.statements import decode_json, encode_json, insert_for
 from b2bbridge.adapters.store.sync_tables import sync_id_map, sync_runs, sync_watermarks
 from b2bbridge.core.sync.echo import fingerprint
@@ -180,44 +179,17 @@ class SqlSyncRunRepository:
         return SyncRunRecord(**{name: row[name] for name in SyncRunRecord.__slots__})
 
 
-class SqlSyncState:
+class SqlSyncState(ConnectionScope):
     """:class:`b2bbridge.ports.SyncState` over a SQLAlchemy engine."""
 
     id_map: SqlIdMapRepository
     watermarks: SqlWatermarkRepository
     runs: SqlSyncRunRepository
 
-    def __init__(self, engine: Engine, clock: Clock) -> None:
-        self._engine = engine
-        self._clock = clock
-        self._connection: Connection | None = None
-
-    def __enter__(self) -> Self:
-        connection = self._engine.connect()
-        self._connection = connection
-        self.id_map = SqlIdMapRepository(connection, self._clock)
-        self.watermarks = SqlWatermarkRepository(connection, self._clock)
-        self.runs = SqlSyncRunRepository(connection, self._clock)
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        connection, self._connection = self._connection, None
-        if connection is None:
-            return
-        try:
-            connection.rollback()
-        finally:
-            connection.close()
-
-    def commit(self) -> None:
-        if self._connection is None:
-            raise RuntimeError("the sync state is used outside its 'with' block")
-        self._connection.commit()
+    def _open_repositories(self, connection: Connection, clock: Clock) -> None:
+        self.id_map = SqlIdMapRepository(connection, clock)
+        self.watermarks = SqlWatermarkRepository(connection, clock)
+        self.runs = SqlSyncRunRepository(connection, clock)
 
 
 def sync_state_factory(engine: Engine, clock: Clock) -> SyncStateFactory:

@@ -10,8 +10,6 @@ available inside the block. Without a clock, rows are stamped with the wall-cloc
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import Self
 
 from sqlalchemy import Connection, Engine
 
@@ -24,10 +22,11 @@ from b2bbridge.adapters.store.events import SqlEventRepository
 from b2bbridge.adapters.store.messages import SqlMessageRepository
 from b2bbridge.adapters.store.outbound import SqlOutboundRepository
 from b2bbridge.adapters.store.payloads import SqlPayloadRepository
+from b2bbridge.adapters.store.scope import ConnectionScope
 from b2bbridge.ports import Clock, UnitOfWorkFactory
 
 
-class SqlUnitOfWork:
+class SqlUnitOfWork(ConnectionScope):
     """:class:`b2bbridge.ports.UnitOfWork` over a SQLAlchemy engine."""
 
     payloads: SqlPayloadRepository
@@ -42,14 +41,9 @@ class SqlUnitOfWork:
     ack_expectations: SqlAckExpectationRepository
 
     def __init__(self, engine: Engine, clock: Clock | None = None) -> None:
-        self._engine = engine
-        self._clock = clock or _WallClock()
-        self._connection: Connection | None = None
+        super().__init__(engine, clock or _WallClock())
 
-    def __enter__(self) -> Self:
-        connection = self._engine.connect()
-        self._connection = connection
-        clock = self._clock
+    def _open_repositories(self, connection: Connection, clock: Clock) -> None:
         self.events = SqlEventRepository(connection, clock)
         self.payloads = SqlPayloadRepository(connection, clock)
         self.messages = SqlMessageRepository(connection, clock, self.events)
@@ -60,32 +54,6 @@ class SqlUnitOfWork:
         self.dead_letters = SqlDeadLetterRepository(connection, clock)
         self.control_numbers = SqlControlNumbers(connection)
         self.ack_expectations = SqlAckExpectationRepository(connection, clock)
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        connection, self._connection = self._connection, None
-        if connection is None:
-            return
-        try:
-            connection.rollback()
-        finally:
-            connection.close()
-
-    def commit(self) -> None:
-        self._open().commit()
-
-    def rollback(self) -> None:
-        self._open().rollback()
-
-    def _open(self) -> Connection:
-        if self._connection is None:
-            raise RuntimeError("the unit of work is used outside its 'with' block")
-        return self._connection
 
 
 class _WallClock:
