@@ -390,7 +390,25 @@ class ControlNumbers(Protocol):
     def allocate(self, partner: str, kind: str) -> int: ...
 
 
-class UnitOfWork(Protocol):
+class TransactionScope(Protocol):
+    """One transaction: entered with ``with``, kept only by :meth:`commit`.
+
+    Leaving the block without a commit, by an exception or not, rolls back everything
+    done inside it. The unit of work and the sync state are both such scopes.
+    """
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+
+
+class UnitOfWork(TransactionScope, Protocol):
     """One transaction over the store: nothing is kept unless :meth:`commit` is called.
 
     Use it as ``with factory() as uow: ...; uow.commit()``. Leaving the block without a
@@ -417,16 +435,6 @@ class UnitOfWork(Protocol):
     def control_numbers(self) -> ControlNumbers: ...
     @property
     def ack_expectations(self) -> AckExpectationRepository: ...
-
-    def __enter__(self) -> Self: ...
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-    def commit(self) -> None: ...
-    def rollback(self) -> None: ...
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
@@ -604,7 +612,7 @@ class SyncRunRepository(Protocol):
     def last(self, flow: str) -> SyncRunRecord | None: ...
 
 
-class SyncState(Protocol):
+class SyncState(TransactionScope, Protocol):
     """One transaction over the sync tables; like :class:`UnitOfWork`, commit or lose it."""
 
     @property
@@ -613,15 +621,6 @@ class SyncState(Protocol):
     def watermarks(self) -> WatermarkRepository: ...
     @property
     def runs(self) -> SyncRunRepository: ...
-
-    def __enter__(self) -> Self: ...
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-    def commit(self) -> None: ...
 
 
 SyncStateFactory = Callable[[], SyncState]
