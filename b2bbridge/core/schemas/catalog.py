@@ -9,10 +9,15 @@ files may live in a folder, a package or a test's dict; the adapter in
 
 Version choice: the message's version is reduced to its release (``004010VICS`` ->
 ``004010``, ``D:03B:UN:EAN008`` -> ``D03B``); the catalog uses the newest schema of that
-set not newer than the message, since later releases mostly add to earlier ones. A
-message older than every schema of its set has none: it is reported unsupported rather
-than judged by rules it never followed. Compiled schemas are
-cached, one per (file, partner).
+set not newer than the message, since later releases mostly add to earlier ones: a
+D.03B ORDERS is checked against ``edifact/D01B/``, a D.97B one against ``edifact/D96A/``.
+A message older than every schema of its set has none: it is reported unsupported rather
+than judged by rules it never followed.
+
+CONTRL is versioned by syntax, not by directory: ``2:2`` -> ``22``, ``4:1`` -> ``41``, and
+the ``D:3`` that syntax 3 CONTRL messages carry -> ``30``, which falls between the two and
+so uses the 2:2 layout, the one syntax 3 kept. Compiled schemas are cached, one per
+(file, partner).
 """
 
 from __future__ import annotations
@@ -40,14 +45,18 @@ class SchemaSource(Protocol):
 
 
 def release_of(set_id: str, version: str) -> str:
-    """The release a version string names: ``004010``, ``005010``, ``D96A``, ``D3``."""
+    """The release a version string names: ``004010``, ``005010``, ``D96A``, ``22``, ``30``."""
     if set_id.isdigit():
         head = version[:6]
         return head if head.isdigit() else version
     parts = version.split(":")
     if len(parts) < 2:
         return version
-    return f"D{parts[1]}" if _EDIFACT_RELEASE.match(parts[1]) else f"{parts[0]}{parts[1]}"
+    if _EDIFACT_RELEASE.match(parts[1]):
+        return f"D{parts[1]}"
+    if parts[0] == "D" and parts[1].isdigit():
+        return f"{parts[1]}0"  # CONTRL:D:3 -> syntax 3, release 0
+    return f"{parts[0]}{parts[1]}"
 
 
 def _order(release: str) -> tuple[int, str]:

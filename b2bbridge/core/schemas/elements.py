@@ -176,13 +176,18 @@ def _check_notes(
     size = len(present)
     for note in notes:
         have = [p for p in note.positions if p < size and present[p]]
-        for code, missing in _note_violations(note, have):
+        for code, missing in note_violations(note, have):
             where = (pos, missing) if pos is not None else (missing, None)
             which = f"{name}{missing:02d}" if pos is None else f"{name}-{missing:02d}"
             out.append(Finding(code, f"syntax note {note.render(name)}: {which}", *where))
 
 
-def _note_violations(note: Note, have: list[int]) -> list[tuple[str, int]]:
+def note_violations(note: Note, have: list[int]) -> list[tuple[str, int]]:
+    """(code, position) for each way ``note`` fails when only ``have`` are present.
+
+    The fast path builds its branches for syntax notes from this same rule, so that the
+    two can never disagree on what a note allows.
+    """
     ps = note.positions
     if not have:
         return [("element_conditional_missing", ps[0])] if note.kind == "R" else []

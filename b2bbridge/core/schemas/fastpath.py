@@ -6,20 +6,37 @@ expression over the message's text (elements joined by ``\\x1f``, segments ended
 ``\\x1e``): loops and use counts become possessive repeats, which walk the message as the
 :mod:`structure` walker does (greedy, never backing out of a loop), element types,
 lengths and code lists become character classes and alternations, and X12 syntax notes
-become lookaheads at the start of the segment.
+become branches on which of their elements are present.
 
 The pattern is conservative: it accepts only what the detailed validator would find no
 fault with, and refuses what it cannot express exactly (February 29th, decimal commas,
 release characters outside text, composites with syntax notes), so a refusal only means "look
 closer": the caller then runs the detailed validator, which alone reports problems.
+
+Python's regular expression engine charges per instruction, so the pattern is written for
+it: text classes are Latin-1 ranges, one bitmap test per character (a message with wider
+text gets a second pattern with negated classes); optional parts are empty alternatives
+rather than ``?``, which allocates a repeat context per use; syntax notes are branches on
+which elements are present rather than lookaheads that scan the elements again; and a run
+of optional slots is passed at once when the next tag starts none of them.
+
+The text is built from the segments' elements, so a value holding ``\x1e`` or ``\x1f``
+would be read as two. A message whose component, repetition or release character is one
+of them (EDIFACT level B uses ``\x1f`` for components) is therefore always left to the
+detailed validator. The two as data are control characters outside the character sets of
+both standards; the detailed validator, which does not check character sets, reads such a
+value as one, and the pattern may not, so that case is the one this module leaves open
+(counting the separators of every message to close it costs about a tenth of the read).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from operator import attrgetter
 
 from b2bbridge.core.edi.segments import Delimiters, Segment
+from b2bbridge.core.schemas.elements import note_violations
 from b2bbridge.core.schemas.model import (
     NUMERIC_TYPES,
     UNBOUNDED,
@@ -38,21 +55,75 @@ _NEVER = "(?!)"
 _DAY = "(?:0[1-9]|1[0-9]|2[0-8])"
 _MONTH = "(?:0[1-9]|1[0-2])"
 _TIMES = {4: "{hm}", 6: "{hm}[0-5][0-9]", 7: "{hm}[0-5][0-9][0-9]", 8: "{hm}[0-5][0-9][0-9]{{2}}"}
+_TEXT_TYPES = frozenset({"AN", "ID", "an"})
+# Past this many characters, a segment's notes are checked by lookaheads instead of
+# branches (see _Elements), widest first, so that no schema's pattern explodes.
+SEGMENT_LIMIT = 4_000
+# Runs of at least RUN optional slots get a guard on the next tag, in groups of GROUP.
+RUN = 3
+GROUP = 3
+
+
+class _TooBigError(Exception):
+    """The branches for a segment's notes outgrew SEGMENT_LIMIT."""
+
+
+def _latin1_outside(chars: set[str]) -> str:
+    """A class of every Latin-1 character but ``chars``, as ranges (a bitmap in ``re``)."""
+    ranges: list[str] = []
+    low = 0
+    for code in sorted(ord(c) for c in chars if c <= "\xff"):
+        if code > low:
+            ranges.append(f"\\x{low:02x}-\\x{code - 1:02x}" if code - 1 > low else f"\\x{low:02x}")
+        low = code + 1
+    if low <= 0xFF:
+        ranges.append(f"\\x{low:02x}-\\xff")
+    return "[" + "".join(ranges) + "]"
 
 
 class _Builder:
     """Pattern text for one schema under one set of delimiters."""
 
-    def __init__(self, d: Delimiters) -> None:
+    def __init__(self, d: Delimiters, wide: bool) -> None:
         specials = {EL, SEG, d.component, d.repetition or "", d.release or ""} - {""}
-        free = "[^" + "".join(re.escape(c) for c in sorted(specials)) + "]"
-        # A released character is one character of text, whatever it is.
-        self.free = f"(?:{free}|{re.escape(d.release)}.)" if d.release else free
+        if wide:
+            self.plain = "[^" + "".join(re.escape(c) for c in sorted(specials)) + "]"
+        else:
+            self.plain = _latin1_outside(specials)
+        self.release = re.escape(d.release) if d.release else None
         self.comp = re.escape(d.component)
         self.rep = re.escape(d.repetition) if d.repetition else None
 
     def loop(self, loop: LoopDef) -> str:
-        return "".join(self.slot(s) for s in loop.slots)
+        """The slots in order; a run of optional slots is guarded by a test of the next tag.
+
+        Passing an absent slot costs the engine a repeat set up and torn down; a long run
+        of them (the tail of an 850's PO1 loop has twenty) is passed at once when the next
+        segment's tag is none that could start one of them, and otherwise tried in groups.
+        """
+        out: list[str] = []
+        run: list[Slot] = []
+        for slot in [*loop.slots, None]:
+            if slot is not None and slot.min_use == 0:
+                run.append(slot)
+                continue
+            out.append(self.optional_run(run) if len(run) >= RUN else "".join(map(self.slot, run)))
+            run = []
+            if slot is not None:
+                out.append(self.slot(slot))
+        return "".join(out)
+
+    def optional_run(self, run: list[Slot]) -> str:
+        """``run`` behind a guard on the next tag; its tail after GROUP slots likewise.
+
+        The group is atomic, as the possessive slots inside it are: the walk never backs
+        out of a segment it placed, so neither may the pattern.
+        """
+        if not run:
+            return ""
+        head = "".join(map(self.slot, run[:GROUP]))
+        tags = sorted({t for s in run for t in _first_tags(s)})
+        return f"(?>(?={_trie(tags)}[{EL}{SEG}]){head}{self.optional_run(run[GROUP:])}|)"
 
     def slot(self, slot: Slot) -> str:
         if slot.loop is not None:
@@ -60,49 +131,38 @@ class _Builder:
         else:
             assert slot.segment is not None
             body = self.segment(slot.segment)
+        if slot.min_use == slot.max_use == 1:
+            # Atomic like the possessive repeats: nothing is ever matched twice over.
+            return f"(?:{body})"
         return f"(?:{body}){_count(slot.min_use, slot.max_use)}"
 
     def segment(self, sdef: SegmentDef) -> str:
-        uses = sdef.elements
-        pairs = _adjacent_rules(sdef)
-        checks: dict[int, str] = {}
-        reach = 0  # elements up to here must be written (an R note needs one of them)
-        for note in sdef.notes:
-            anchor = min(note.positions)
-            if anchor in pairs and _inline(note):
-                continue  # written into the element sequence below
-            checks[anchor] = checks.get(anchor, "") + self.note(note, anchor)
-            if note.kind == "R":
-                reach = max(reach, anchor)
-
-        def skippable(i: int) -> bool:  # may the segment end before element i + 1?
-            return i + 1 > reach and all(not u.mandatory for u in uses[i:])
-
-        tails = [f"(?:{EL})*"]  # trailing empty elements are harmless
-        for i in range(len(uses) - 1, -1, -1):
-            head = EL + checks.get(i + 1, "")
-            if i + 1 in pairs:  # a note on i+1, i+2 written as the combinations it allows
-                after, head2 = tails[-2], EL + checks.get(i + 2, "")
-                ends = f"(?=(?:{EL})*{SEG})" if skippable(i + 1) else None
-                x, y = self.element(uses[i]), self.element(uses[i + 1])
-                forms = {
-                    (1, 1): [x + head2 + y],
-                    (1, 0): [x + head2, *([x + ends] if ends else [])],
-                    (0, 1): [head2 + y],
-                    (0, 0): [head2, *([ends] if ends else [])],
-                }
-                alts = [f for combo in sorted(pairs[i + 1], reverse=True) for f in forms[combo]]
-                item = f"{head}(?:{'|'.join(alts)})"
-                tail = f"(?:{item}{after})?" if skippable(i) else item + after
-            else:
-                item = head + self.optional(uses[i])
-                tail = f"(?:{item}{tails[-1]})?" if skippable(i) else item + tails[-1]
-            tails.append(tail)
-        return re.escape(sdef.tag) + f"(?={EL}|{SEG})" + tails[-1] + SEG
+        branched = list(sdef.notes)
+        ahead: list[SyntaxNote] = []
+        while True:
+            try:
+                body = _Elements(self, sdef, branched, ahead).pattern()
+                break
+            except _TooBigError:
+                widest = max(branched, key=lambda n: max(n.positions) - min(n.positions))
+                branched.remove(widest)
+                ahead.append(widest)
+        # No lookahead after the tag: whatever follows it must be a separator anyway.
+        return re.escape(sdef.tag) + body + SEG
 
     def optional(self, use: ElementUse) -> str:
-        value = self.element(use)
-        return value if use.mandatory else f"(?:{value})?"
+        """A value or nothing: one possessive class where a text may be one character."""
+        e = use.element
+        if (
+            e is not None
+            and e.codes is None
+            and e.type in _TEXT_TYPES
+            and e.min_length <= 1
+            and self.release is None
+            and (use.repeat == 1 or self.rep is None)
+        ):
+            return f"{self.plain}{{0,{e.max_length}}}+"
+        return f"(?:{self.element(use)}|)"
 
     def element(self, use: ElementUse) -> str:
         """The pattern of a present value (repeats included), as if the element were mandatory."""
@@ -121,10 +181,10 @@ class _Builder:
             comp = parts[i]
             assert comp.element is not None
             value = self.value(comp.element)
-            item = value if comp.mandatory else f"(?:{value})?"
+            item = value if comp.mandatory else f"(?:{value}|)"
             sep = "" if i == 0 else self.comp
             rest_optional = all(not p.mandatory for p in parts[i:])
-            tail = f"(?:{sep}{item}{tail})?" if rest_optional and i else f"{sep}{item}{tail}"
+            tail = f"(?:{sep}{item}{tail}|)" if rest_optional and i else f"{sep}{item}{tail}"
         return f"(?=[^{EL}{SEG}]){tail}"
 
     def value(self, e: ElementDef) -> str:
@@ -133,8 +193,8 @@ class _Builder:
             fits = sorted((c for c in e.codes if low <= len(c) <= high), key=len, reverse=True)
             return "(?:" + "|".join(re.escape(c) for c in fits) + ")" if fits else _NEVER
         kind = e.type
-        if kind in ("AN", "ID", "an"):
-            return f"{self.free}{{{low},{high}}}+"
+        if kind in _TEXT_TYPES:
+            return self.text(low, high)
         if kind in NUMERIC_TYPES:
             return f"-?[0-9]{{{low},{high}}}+"
         if kind in ("R", "n"):
@@ -148,6 +208,18 @@ class _Builder:
             forms = [f.format(hm=hm) for n, f in _TIMES.items() if low <= n <= high]
             return "(?:" + "|".join(forms) + ")" if forms else _NEVER
         return _NEVER
+
+    def text(self, low: int, high: int) -> str:
+        """``low`` to ``high`` characters of text; a released character counts as one."""
+        plain, rel = self.plain, self.release
+        if rel is None:
+            return f"{plain}{{{low},{high}}}+"
+        # Most values hold no release character: one class scan, and only a value that
+        # does pays for the alternation. Atomic, since both branches match plain text:
+        # were they tried again on every failure further on, the work would double per
+        # value.
+        mixed = f"(?:{plain}|{rel}.){{{low},{high}}}+"
+        return f"(?>{plain}{{{low},{high}}}+(?!{rel})|{mixed})"
 
     def note(self, note: SyntaxNote, anchor: int) -> str:
         """Lookaheads from the start of element ``anchor``, the note's first position.
@@ -171,50 +243,176 @@ class _Builder:
         return f"(?:{'|'.join(rest)}|{lacks[0]})" if rest else first
 
 
-_ALL = frozenset({(1, 1), (1, 0), (0, 1), (0, 0)})
+State = frozenset[int]
 
 
-def _inline(note: SyntaxNote) -> bool:
-    """A P or C note on two neighbouring elements, which the element sequence can express."""
-    ps = note.positions
-    return note.kind in ("P", "C") and len(ps) == 2 and abs(ps[0] - ps[1]) == 1
+class _Elements:
+    """The element sequence of one segment, with its syntax notes written as branches.
 
-
-def _adjacent_rules(sdef: SegmentDef) -> dict[int, frozenset[tuple[int, int]]]:
-    """For each first position x of a noted neighbour pair, the (x, x+1) presences allowed.
-
-    Pairs that overlap another pair, or touch a mandatory element, are left to lookaheads.
+    Whether an element is present is known from its first character, so a note can be
+    checked by walking the elements as an automaton whose state is the set of present
+    elements that a later note still needs. Each element is then a branch (present or
+    empty, or one pattern for both when the state does not care) and the segment may end
+    after any element where nothing mandatory and no note is left unsatisfied. Where the
+    states fork they are written out as separate branches up to the next element at which
+    every branch is back in one state, and the rest of the segment follows once; the
+    verdict on each note comes from :func:`note_violations`, the detailed validator's own
+    rule. Notes in ``ahead`` are lookaheads at their first element instead, which scan
+    the elements again on every match but cannot multiply the branches; they are used only
+    when the branches would grow past SEGMENT_LIMIT.
     """
-    rules: dict[int, frozenset[tuple[int, int]]] = {}
-    for note in sdef.notes:
-        if not _inline(note):
+
+    def __init__(
+        self, b: _Builder, sdef: SegmentDef, notes: list[SyntaxNote], ahead: list[SyntaxNote]
+    ) -> None:
+        self.b = b
+        self.uses = sdef.elements
+        self.n = n = len(sdef.elements)
+        self.need = [0] * (n + 2)  # last position of a note naming this one
+        self.ends: dict[int, list[SyntaxNote]] = {}
+        for note in notes:
+            last = max(note.positions)
+            self.ends.setdefault(last, []).append(note)
+            for p in note.positions:
+                self.need[p] = max(self.need[p], last)
+        self.later = list(notes)  # for the checks at an early end
+        self.checks: dict[int, str] = {}
+        self.reach = 0  # an R lookahead needs an element up to here to be written
+        for note in ahead:
+            anchor = min(note.positions)
+            self.checks[anchor] = self.checks.get(anchor, "") + b.note(note, anchor)
+            if note.kind == "R":
+                self.reach = max(self.reach, anchor)
+        self.last_mandatory = max((u.position for u in self.uses if u.mandatory), default=0)
+        self.size = 0
+        self._live: dict[tuple[int, State], bool] = {}
+
+    def pattern(self) -> str:
+        root: State = frozenset()
+        if not self.live(1, root):
+            return _NEVER
+        return self.rest(1, root)
+
+    def _grow(self, size: int) -> None:
+        """Count pattern text written; only forked notes can make it grow past the limit."""
+        self.size += size
+        if self.size > SEGMENT_LIMIT and self.ends:
+            raise _TooBigError
+
+    def step(self, i: int, s: State, present: bool) -> State | None:
+        """The state after element ``i``, or None if that choice breaks a rule."""
+        if not present and self.uses[i - 1].mandatory:
+            return None
+        known = s | {i} if present else s
+        for note in self.ends.get(i, ()):
+            have = [p for p in note.positions if p in known]
+            if note_violations(note, have):
+                return None
+        return frozenset(p for p in known if self.need[p] > i)
+
+    def can_stop(self, i: int, s: State) -> bool:
+        """May the segment end before element ``i`` (all the rest absent)?"""
+        if i <= self.last_mandatory or i <= self.reach:
+            return False
+        for note in self.later:
+            if max(note.positions) >= i:
+                have = [p for p in note.positions if p in s]
+                if note_violations(note, have):
+                    return False
+        return True
+
+    def live(self, i: int, s: State) -> bool:
+        """Can a segment in state ``s`` before element ``i`` still end well?"""
+        key = (i, s)
+        found = self._live.get(key)
+        if found is None:
+            found = i > self.n or self.can_stop(i, s)
+            if not found:
+                found = any(
+                    t is not None and self.live(i + 1, t)
+                    for t in (self.step(i, s, True), self.step(i, s, False))
+                )
+            self._live[key] = found
+        return found
+
+    def moves(self, i: int, s: State) -> tuple[State | None, State | None]:
+        present, empty = self.step(i, s, True), self.step(i, s, False)
+        return (
+            present if present is not None and self.live(i + 1, present) else None,
+            empty if empty is not None and self.live(i + 1, empty) else None,
+        )
+
+    def rest(self, i: int, s: State) -> str:
+        """Elements ``i`` to the end from state ``s``; ``s`` is live."""
+        if i > self.n:
+            return f"{EL}*+"  # empty elements past the last defined are harmless
+        layer, j = {s}, i
+        while len(layer) > 1 or j == i:
+            layer = {t for u in layer for t in self.moves(j, u) if t is not None}
+            j += 1
+        [t] = layer
+        body = self.paths(i, s, j, t, True) + self.rest(j, t)
+        return f"(?:{body}|)" if self.can_stop(i, s) else body
+
+    def paths(self, i: int, s: State, j: int, t: State, first: bool) -> str:
+        """Every way from element ``i`` in state ``s`` to element ``j`` in state ``t``.
+
+        An early end inside the span is a lookahead for the segment's end: the pattern of
+        element ``j`` on then matches nothing, since an end allowed here is allowed there.
+        """
+        if i == j:
+            return ""
+        head = EL + self.checks.get(i, "")
+        present, empty = self.moves(i, s)
+        use = self.uses[i - 1]
+        value = self.b.element(use)
+        if present is not None and present == empty:
+            step = self.b.optional(use) + self.paths(i + 1, present, j, t, False)
+        else:  # the separator is written before the branch, so that each starts with it
+            forks: list[str] = []
+            if present is not None:
+                forks.append(value + self.paths(i + 1, present, j, t, False))
+            if empty is not None:
+                forks.append(self.paths(i + 1, empty, j, t, False))
+            step = forks[0] if len(forks) == 1 else "(?:" + "|".join(forks) + ")"
+        self._grow(len(head) + len(value))
+        if not first and self.can_stop(i, s):
+            return f"(?:{head}{step}|(?={SEG}))"
+        return head + step
+
+
+def _first_tags(slot: Slot) -> set[str]:
+    """Every tag a segment that starts ``slot`` can have."""
+    if slot.loop is None:
+        return {slot.tag}
+    found: set[str] = set()
+    for inner in slot.loop.slots:
+        found |= _first_tags(inner)
+        if inner.min_use > 0:
+            break
+    return found
+
+
+def _trie(words: list[str]) -> str:
+    """An alternation of ``words`` that branches on one character at a time."""
+    heads: dict[str, list[str]] = {}
+    for w in words:
+        heads.setdefault(w[:1], []).append(w[1:])
+    alts = []
+    for head, tails in heads.items():
+        if head == "":
             continue
-        a, b = note.positions
-        x = min(a, b)
-        if note.kind == "P":
-            allowed = frozenset({(1, 1), (0, 0)})
-        elif a < b:  # if x then x+1
-            allowed = frozenset({(1, 1), (0, 1), (0, 0)})
-        else:  # if x+1 then x
-            allowed = frozenset({(1, 1), (1, 0), (0, 0)})
-        rules[x] = rules.get(x, _ALL) & allowed
-    uses = sdef.elements
-    return {
-        x: allowed
-        for x, allowed in rules.items()
-        if x - 1 not in rules
-        and x + 1 not in rules
-        and not uses[x - 1].mandatory
-        and not uses[x].mandatory
-    }
+        rest = _trie(tails) if tails != [""] else ""
+        alts.append(re.escape(head) + rest)
+    if "" in heads:
+        alts.append("")
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
 def _present(distance: int) -> str:
     """A lookahead, from the start of one element, that the element ``distance`` on is set."""
     body = f"[^{EL}{SEG}]"
-    if distance == 0:
-        return f"(?={body})"
-    return f"(?={body}*+(?:{EL}{body}*+){{{distance - 1}}}{EL}{body})"
+    return "(?=" + f"{body}*+{EL}" * distance + f"{body})"
 
 
 def _count(low: int, high: int) -> str:
@@ -225,22 +423,36 @@ def _count(low: int, high: int) -> str:
     return f"{{{low},{high}}}+"
 
 
-_CACHE: dict[tuple[int, str, str | None, str | None], re.Pattern[str]] = {}
+def message_pattern(schema: MessageSchema, d: Delimiters, wide: bool = False) -> re.Pattern[str]:
+    """The compiled pattern of ``schema`` for messages written with ``d`` (kept on it).
 
-
-def message_pattern(schema: MessageSchema, d: Delimiters) -> re.Pattern[str]:
-    """The compiled pattern of ``schema`` for messages written with ``d``."""
-    key = (id(schema.root), d.component, d.repetition, d.release)
-    found = _CACHE.get(key)
+    The usual pattern admits Latin-1 text only, whose character classes are bitmaps that
+    compile and match fast; ``wide`` is the one for text beyond Latin-1.
+    """
+    key = (d.component, d.repetition, d.release, wide)
+    found = schema.patterns.get(key)
     if found is None:
-        found = re.compile(_Builder(d).loop(schema.root))
-        _CACHE[key] = found
+        found = re.compile(_Builder(d, wide).loop(schema.root))
+        schema.patterns[key] = found
     return found
+
+
+_ELEMENTS = attrgetter("elements")
+_SEPARATORS = (EL, SEG)
 
 
 def looks_clean(schema: MessageSchema, segments: Sequence[Segment]) -> bool:
     """True only if the detailed validator would find nothing structural to report."""
     if not segments:
         return False
-    text = SEG.join([EL.join(s.elements) for s in segments]) + SEG
-    return message_pattern(schema, segments[0].delimiters).fullmatch(text) is not None
+    d = segments[0].delimiters
+    if d.component in _SEPARATORS or d.repetition in _SEPARATORS or d.release in _SEPARATORS:
+        return False  # values hold that character: the text would not say where they end
+    text = SEG.join(map(EL.join, map(_ELEMENTS, segments))) + SEG
+    wide = False
+    if not text.isascii():
+        try:
+            text.encode("latin-1")
+        except UnicodeEncodeError:
+            wide = True
+    return message_pattern(schema, d, wide).fullmatch(text) is not None

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain, groupby
+from typing import cast
 
 from b2bbridge.core.edi.events import (
     Event,
@@ -132,9 +134,11 @@ def validate_segments(
     is then the only thing checked; any other goes through :class:`MessageValidator`.
     """
     segs = segments if isinstance(segments, list) else list(segments)
-    validator = MessageValidator(schema, header)
     if looks_clean(schema, segs):
-        return validator.check_hierarchy(segs)
+        if schema.hierarchy is None:
+            return []
+        return MessageValidator(schema, header).check_hierarchy(segs)
+    validator = MessageValidator(schema, header)
     out: list[Problem] = []
     for seg in segs:
         found = validator.feed(seg)
@@ -186,34 +190,52 @@ def validate_events(
     Memory stays flat: the segments of one message are held until its trailer arrives
     (the readers yield them anyway), then dropped. A message left without a trailer is
     checked when the next envelope event shows it ended.
+
+    Body segments are handed on a run at a time (``itertools.groupby`` on the event type,
+    flattened by ``itertools.chain``), so a segment costs no Python-level step here; a run
+    inside a message is passed on when the event after it arrives.
     """
+    return chain.from_iterable(_runs(events, schemas, partner))
+
+
+def _runs(
+    events: Iterable[Event], schemas: SchemaSource, partner: str | None
+) -> Iterator[Iterable[Event]]:
+    """The events in order, in pieces: runs of body segments, and each other event after
+    the problems of the message it ends."""
     group_version = ""
     open_tx: _Open | None = None
-    for ev in events:
-        if type(ev) is Segment:  # the common case first: one check per body segment
-            if open_tx is not None:
-                open_tx.segments.append(ev)
-            yield ev
+    for kind, run in groupby(events, type):
+        if kind is Segment:
+            if open_tx is None:
+                yield run
+            else:
+                body = list(run)
+                open_tx.segments += cast(list[Segment], body)
+                yield body
             continue
-        if isinstance(ev, Problem):
-            yield ev
-            continue
-        if isinstance(ev, TransactionEnd) and open_tx is not None:
-            if ev.trailer is not None:
-                open_tx.segments.append(ev.trailer)
-            yield from open_tx.check(schemas, partner, complete=ev.trailer is not None)
-            open_tx = None
-        elif open_tx is not None:
-            yield from open_tx.check(schemas, partner, complete=False)
-            open_tx = None
-        if isinstance(ev, GroupStart):
-            group_version = ev.header.version or ""
-        elif isinstance(ev, TransactionStart):
-            version = ev.header.version or group_version
-            open_tx = _Open(ev.header, version, [ev.header.segment])
-        yield ev
+        for ev in run:
+            if isinstance(ev, Problem):
+                yield (ev,)
+                continue
+            out: list[Event] = []
+            if isinstance(ev, TransactionEnd) and open_tx is not None:
+                if ev.trailer is not None:
+                    open_tx.segments.append(ev.trailer)
+                out += open_tx.check(schemas, partner, complete=ev.trailer is not None)
+                open_tx = None
+            elif open_tx is not None:
+                out += open_tx.check(schemas, partner, complete=False)
+                open_tx = None
+            if isinstance(ev, GroupStart):
+                group_version = ev.header.version or ""
+            elif isinstance(ev, TransactionStart):
+                version = ev.header.version or group_version
+                open_tx = _Open(ev.header, version, [ev.header.segment])
+            out.append(ev)
+            yield out
     if open_tx is not None:
-        yield from open_tx.check(schemas, partner, complete=False)
+        yield open_tx.check(schemas, partner, complete=False)
 
 
 @dataclass(slots=True)

@@ -51,7 +51,7 @@ def test_orders_dtm_repeated_beyond_its_maximum_is_reported_once_on_the_36th() -
     [found] = _briefs("malformed/orders_d03b_dtm_repeated_beyond_max.edi")
     assert found[0] == ("segment_over_max", "DTM", 38, None)
     # The COM repeats three C076 with the syntax 4 repetition separator: D.03B allows
-    # that, the D.96A ORDERS this D.03B message is checked against does not.
+    # that, the D.01B ORDERS this D.03B message is checked against does not.
     assert [f[0] for f in found[1:]] == ["element_too_many_components", "element_too_long"]
     assert {f[1] for f in found[1:]} == {"COM"}
 
@@ -117,10 +117,12 @@ CLEAN = [
     "x12/999_5010x231_ik3_ctx_repetition.edi",
     "edifact/invoic_d97a_unoa1_no_una.edi",
     "edifact/orders_d96a_minimal_unoc.edi",
+    "edifact/recadv_d01b_ean007_unoa_with_utf8_chinese.edi",
     "malformed/aperak_d96a_accepted_unt_count_wrong.edi",
     "malformed/aperak_d96a_rejected_syntax4_unt_count_wrong.edi",
     "malformed/940_4010_control_numbers_mismatch.edi",
     "malformed/940_4010_wrong_ge_iea_counts.edi",
+    "malformed/invoic_d03b_unoc4_una_repetition_star_unt_off_by_one.edi",
 ]
 
 
@@ -185,6 +187,18 @@ DEVIATIONS = [
     ),
     # BGM+351+Y02197250+700101: the message function code (1225, an..3) holds a date.
     ("edifact/desadv_d96a_unoc1_no_una_version0.edi", [("element_too_long", "BGM", 2)]),
+    # Generated filler, every group of the D.01B ORDRSP once: its UNS+Z is no section
+    # identifier (D or S).
+    (
+        "edifact/ordrsp_d01b_ean008_unoc_latin1_long.edi",
+        [("element_invalid_code", "UNS", 244)],
+    ),
+    # COM+s11:AA*s21:AA*s31:AA: three numbers joined by the syntax 4 repetition separator,
+    # which the D.01B COM (one C076) does not allow.
+    (
+        "edifact/orders_d03b_ean008_syntax4_ccyymmdd_unb.edi",
+        [("element_too_many_components", "COM", 7), ("element_too_long", "COM", 7)],
+    ),
 ]
 
 
@@ -194,6 +208,18 @@ def test_valid_corpus_file_shows_only_its_known_deviations(
 ) -> None:
     found = [(code, seg, pos) for b in _briefs(name) for code, seg, pos, _ in b]
     assert found == expected
+
+
+def test_d01b_order_deviates_only_in_its_four_letter_units_of_measure() -> None:
+    # QTY+21:1:GBND: the sender's own units (GBND, PACK, SCHA) where D.01B has the
+    # three-letter measurement unit code (6411, an..3); every other segment is valid.
+    data = _read("edifact/orders_d01b_ean010_unoc_latin1_release_char.edi")
+    [found] = problems_of(data)
+    assert len(found) == 123
+    assert {(p.code, p.location.segment_id, p.location.element) for p in found} == {
+        ("element_too_long", "QTY", 1)
+    }
+    assert {p.message.split("'")[1] for p in found} == {"GBND", "PACK", "SCHA"}
 
 
 def test_850_of_release_003010_beside_004010_invoices_is_the_one_unsupported() -> None:
