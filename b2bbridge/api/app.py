@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -23,31 +24,56 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from b2bbridge.api import routes
 from b2bbridge.api.auth import Authenticator
-from b2bbridge.api.idempotency import IdempotencyCache
 from b2bbridge.api.limits import BodyLimit
 from b2bbridge.api.metrics import ApiMetrics
 from b2bbridge.api.problems import ApiProblemError, problem_response
 from b2bbridge.api.state import ApiState
 from b2bbridge.api.writer import OrderWriter
+from b2bbridge.config import ApiSettings
 from b2bbridge.core.model.order import Order
 from b2bbridge.services.context import ServiceContext
+from b2bbridge.services.idempotency import IdempotencyLedger, KeyPolicy
 
 DESCRIPTION = """Push orders and EDI documents to b2bbridge, and follow what became of them.
 
-Authenticate with `Authorization: Bearer <API key>` or sign the body:
-`X-B2B-Partner: <partner>` and `X-B2B-Signature: sha256=<hex HMAC-SHA256 of the body>`.
-Send `Idempotency-Key` to make a retry safe. Errors are `application/problem+json`.
+Authenticate with `Authorization: Bearer <API key>`, or sign the request with three headers:
+
+- `X-B2B-Partner: <partner>`
+- `X-B2B-Timestamp: <unix seconds>` (the time of signing)
+- `X-B2B-Signature: sha256=<hex>`, the HMAC-SHA256 under the partner's shared secret of
+  the bytes `<X-B2B-Timestamp value>.<body>`: the timestamp exactly as sent, one `.`,
+  then the exact request body. For example, with timestamp `1767225600` and body
+  `{"number":"PO-1"}` the signed string is `1767225600.{"number":"PO-1"}`.
+
+A timestamp more than the allowed skew (300 s unless configured) from the server's clock
+is refused with 401 `timestamp_invalid`; a missing one with 401 `timestamp_missing`.
+
+Send `Idempotency-Key` to make a retry safe: the same key and body return the first
+answer (`Idempotent-Replayed: true`) and never store twice, across restarts and API
+processes, for 24 h unless configured; while the first request with the key is still
+being stored, a retry gets 409 with `Retry-After`. Errors are `application/problem+json`.
 """
 
 
-def create_api(ctx: ServiceContext, *, on_shutdown: Callable[[], None] | None = None) -> FastAPI:
+def create_api(
+    ctx: ServiceContext,
+    *,
+    settings: ApiSettings | None = None,
+    on_shutdown: Callable[[], None] | None = None,
+) -> FastAPI:
     """The API over a service context; its connectors of kind ``http`` say who may call."""
+    settings = settings or ApiSettings()
+    ledger = IdempotencyLedger(ctx, _key_policy(settings))
     state = ApiState(
         ctx=ctx,
-        auth=Authenticator(ctx.connectors.values()),
-        idempotency=IdempotencyCache(),
+        auth=Authenticator(
+            ctx.connectors.values(),
+            clock=ctx.clock,
+            max_skew_seconds=settings.signature_max_skew_seconds,
+        ),
+        idempotency=ledger,
         metrics=ApiMetrics(),
-        writer=OrderWriter(ctx),
+        writer=OrderWriter(ctx, ledger),
     )
 
     @asynccontextmanager
@@ -65,6 +91,13 @@ def create_api(ctx: ServiceContext, *, on_shutdown: Callable[[], None] | None = 
     _install_metrics(api, state.metrics)
     api.add_middleware(BodyLimit, cap=lambda: state.auth.max_body_bytes)
     return api
+
+
+def _key_policy(settings: ApiSettings) -> KeyPolicy:
+    return KeyPolicy(
+        retention=timedelta(hours=settings.idempotency_retention_hours),
+        in_flight=timedelta(seconds=settings.idempotency_in_flight_seconds),
+    )
 
 
 def _openapi(api: FastAPI) -> dict[str, Any]:

@@ -10,13 +10,20 @@ hands over: the exact settings it was started with), else from the file named by
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
+import structlog
 from fastapi import FastAPI
 
 from b2bbridge.api.app import create_api
 from b2bbridge.bootstrap import build_app
+from b2bbridge.bootstrap_sync import build_sync_for
 from b2bbridge.config import Settings, load_settings
+from b2bbridge.core.errors import B2BError
+from b2bbridge.services.sync_triggers import SyncTriggers
+
+log = structlog.get_logger("b2bbridge.api")
 
 SETTINGS_VARIABLE = "B2BBRIDGE_SETTINGS_JSON"
 
@@ -31,6 +38,23 @@ def settings_from_environment() -> Settings:
 
 
 def create_app() -> FastAPI:
-    """Build the store, connectors and API; the schema must already be migrated."""
+    """Build the store, connectors and API; the schema must already be migrated.
+
+    An order stored through the API queues the sync flows it triggers, as one received
+    by the pipeline does; the workers run them. When the sync configuration cannot be
+    built, orders are still taken and the flows' schedules pick them up.
+    """
     built = build_app(settings_from_environment(), migrate=False)
-    return create_api(built.ctx, on_shutdown=built.close)
+    try:
+        sync = build_sync_for(built)
+    except B2BError as exc:
+        log.warning("sync_disabled", code=exc.code, error=str(exc))
+        return create_api(built.ctx, settings=built.settings.api, on_shutdown=built.close)
+
+    def close() -> None:
+        for system in sync.systems.values():
+            system.close()
+        built.close()
+
+    ctx = replace(built.ctx, sync=SyncTriggers(sync))
+    return create_api(ctx, settings=built.settings.api, on_shutdown=close)

@@ -1,45 +1,84 @@
 """Idempotency-Key: the same key and body give the same answer and never a second message.
 
-The answer to each keyed request is remembered per partner and key (in memory, bounded,
-oldest dropped first). The store backs it up across restarts: a keyed request whose exact
-body this partner already sent is answered with that first message instead of storing
-again. A key reused with a different body is refused with 422. Requests with the same key
-are serialised by a lock per key, so two concurrent retries cannot both store.
+Keys live in the store (:mod:`b2bbridge.services.idempotency`), so the answer survives a
+restart and is shared by every API process on one database. An *attempt* either stores
+the request (having claimed its key) and returns the answer, or returns the key's row
+when someone claimed it first. A row that is ``done`` is replayed; one that is still
+``pending`` (the first request with this key is being stored right now, here or in
+another process) is asked again every :data:`POLL_SECONDS` for up to
+:data:`WAIT_SECONDS`, then answered 409 with ``Retry-After``. No path stores twice. A key
+reused with a different body is refused with 422.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
 from typing import Any
 
-LOCK_STRIPES = 64
+from b2bbridge.api.problems import ApiProblemError
+from b2bbridge.ports import IdempotencyRecord
+from b2bbridge.services.idempotency import DONE, IdempotencyLedger
+
+WAIT_SECONDS = 2.0
+POLL_SECONDS = 0.05
+
+Answer = tuple[int, dict[str, Any]]
+Attempt = Callable[[], Answer | IdempotencyRecord]
 
 
-@dataclass(frozen=True, slots=True)
-class Remembered:
-    sha256: str
-    status: int
-    body: dict[str, Any]
+def answer_once(key: str, request_sha256: str, attempt: Attempt) -> tuple[Answer, bool]:
+    """The answer to a keyed request, and whether it is a replay of an earlier one."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        got = attempt()
+        if not isinstance(got, IdempotencyRecord):
+            return got, False
+        if got.request_sha256 != request_sha256:
+            raise ApiProblemError(
+                422,
+                "idempotency_key_reused",
+                f"Idempotency-Key {key!r} was first used with a different body",
+            )
+        if got.state == DONE and got.status is not None and got.answer is not None:
+            return (got.status, dict(got.answer)), True
+        if time.monotonic() >= deadline:
+            raise ApiProblemError(
+                409,
+                "idempotency_key_in_flight",
+                f"a request with Idempotency-Key {key!r} is still being stored; retry shortly",
+                headers={"Retry-After": "1"},
+            )
+        time.sleep(POLL_SECONDS)
 
 
-class IdempotencyCache:
-    def __init__(self, capacity: int = 100_000) -> None:
-        self.capacity = capacity
-        self._entries: OrderedDict[tuple[str, str], Remembered] = OrderedDict()
-        self._guard = threading.Lock()
-        self._stripes = [threading.Lock() for _ in range(LOCK_STRIPES)]
+def claim_then_store(
+    ledger: IdempotencyLedger,
+    partner: str,
+    key: str,
+    request_sha256: str,
+    store: Callable[[], Answer],
+) -> Attempt:
+    """An attempt for a request stored on its own: claim, store, answer (or release)."""
 
-    def lock(self, partner: str, key: str) -> threading.Lock:
-        return self._stripes[hash((partner, key)) % LOCK_STRIPES]
+    def attempt() -> Answer | IdempotencyRecord:
+        seen = ledger.claim(partner, key, request_sha256)
+        if seen is not None:
+            return seen
+        try:
+            status, answer = store()
+        except BaseException:
+            _release(ledger, partner, key)
+            raise
+        ledger.complete(partner, key, status, answer)
+        return status, answer
 
-    def get(self, partner: str, key: str) -> Remembered | None:
-        with self._guard:
-            return self._entries.get((partner, key))
+    return attempt
 
-    def put(self, partner: str, key: str, answer: Remembered) -> None:
-        with self._guard:
-            self._entries[(partner, key)] = answer
-            while len(self._entries) > self.capacity:
-                self._entries.popitem(last=False)
+
+def _release(ledger: IdempotencyLedger, partner: str, key: str) -> None:
+    """Best effort: an unreleased claim only delays the retry until it counts as abandoned."""
+    try:
+        ledger.release(partner, key)
+    except Exception:  # noqa: BLE001 - the store's own failure is what the caller sees
+        return

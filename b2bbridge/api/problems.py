@@ -3,8 +3,8 @@
 ``type`` is a stable URI per problem code (``https://b2bbridge.dev/problems/<code>``),
 ``title`` a fixed sentence for that code, ``detail`` what went wrong this time, and
 ``errors`` (an extension member) lists each bad field as a JSON pointer into the request
-body, or each bad EDI segment with its position, so a partner's developer can fix the
-request without reading logs.
+body, each bad EDI segment with its position, or the request header at fault, so a
+partner's developer can fix the request without reading logs.
 """
 
 from __future__ import annotations
@@ -23,11 +23,14 @@ TYPE_BASE = "https://b2bbridge.dev/problems/"
 TITLES = {
     "unauthenticated": "Authentication required",
     "signature_invalid": "The request signature does not match",
+    "timestamp_missing": "A signed request needs X-B2B-Timestamp",
+    "timestamp_invalid": "X-B2B-Timestamp is malformed or outside the accepted window",
     "payload_too_large": "The request body is over the size limit",
     "unsupported_media_type": "This content type is not accepted here",
     "body_invalid": "The request body is not valid",
     "edi_invalid": "The EDI payload is not valid",
     "idempotency_key_reused": "The Idempotency-Key was used with a different body",
+    "idempotency_key_in_flight": "A request with this Idempotency-Key is still being stored",
     "not_found": "No such resource",
     "forbidden": "This resource belongs to another partner",
     "unavailable": "The service cannot store the request now",

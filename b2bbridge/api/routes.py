@@ -9,13 +9,15 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.concurrency import run_in_threadpool
 
-from b2bbridge.api.accept import Answer, accept
+from b2bbridge.api.accept import accept, request_digest
 from b2bbridge.api.auth import Caller
 from b2bbridge.api.documents import check_document
+from b2bbridge.api.idempotency import Answer, Attempt, claim_then_store
 from b2bbridge.api.orders import PARTNER_JSON, read_canonical_order, read_partner_orders
 from b2bbridge.api.problems import ApiProblemError
 from b2bbridge.api.state import ApiState, api_state
-from b2bbridge.ports import NotFoundError
+from b2bbridge.api.writer import order_answer
+from b2bbridge.ports import IdempotencyRecord, NotFoundError
 from b2bbridge.services.intake import OrderSubmission, message_lineage, receive_pushed
 
 router = APIRouter()
@@ -28,6 +30,7 @@ PROBLEM: dict[int | str, dict[str, Any]] = {
     code: {"content": {"application/problem+json": {}}, "description": text}
     for code, text in {
         401: "no or bad credentials",
+        409: "a request with this Idempotency-Key is still being stored; retry",
         413: "body over the size limit",
         415: "content type not accepted",
         422: "invalid body; errors name each field or segment",
@@ -84,15 +87,13 @@ async def post_order(
             f"send application/json (a canonical order) or {PARTNER_JSON}",
         )
 
-    def store() -> Answer:
-        got = state.writer.submit(OrderSubmission(who.connector, who.partner, body, tuple(orders)))
-        return 202, {
-            "message_id": got.message_id,
-            "document_ids": list(got.document_ids),
-            "status": got.status,
-        }
+    submission = OrderSubmission(who.connector, who.partner, body, tuple(orders))
 
-    return await run_in_threadpool(accept, state, who, body, key, store)
+    def attempt() -> Answer | IdempotencyRecord:
+        got = state.writer.submit(submission, key)
+        return got if isinstance(got, IdempotencyRecord) else (202, order_answer(got))
+
+    return await run_in_threadpool(accept, state, who, body, key, attempt)
 
 
 @router.post(
@@ -135,7 +136,11 @@ async def post_document(
             answer.update(status="duplicate", duplicate_of=got.duplicate_of)
         return 202, answer
 
-    return await run_in_threadpool(accept, state, who, body, key, store)
+    attempt: Attempt = store
+    if key is not None:
+        digest = request_digest(body)
+        attempt = claim_then_store(state.idempotency, who.partner, key, digest, store)
+    return await run_in_threadpool(accept, state, who, body, key, attempt)
 
 
 @router.get("/v1/messages/{message_id}", responses=PROBLEM, tags=["status"])

@@ -7,17 +7,17 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from b2bbridge.api.auth import Authenticator
-from b2bbridge.api.idempotency import IdempotencyCache
 from b2bbridge.api.metrics import ApiMetrics
 from b2bbridge.api.writer import OrderWriter
 from b2bbridge.services.context import ServiceContext
+from b2bbridge.services.idempotency import IdempotencyLedger
 
 
 @dataclass
 class ApiState:
     ctx: ServiceContext
     auth: Authenticator
-    idempotency: IdempotencyCache
+    idempotency: IdempotencyLedger
     metrics: ApiMetrics
     writer: OrderWriter
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from b2bbridge.adapters.connectors.http import hash_api_key
+from b2bbridge.adapters.connectors.http import hash_api_key, sign
 from b2bbridge.api import create_api
 from b2bbridge.bootstrap import App, build_app
 from b2bbridge.config import load_settings
@@ -18,7 +19,8 @@ API_KEY = "acme-test-key-0123456789"
 HMAC_SECRET = "acme-shared-hmac-secret"
 
 
-def deploy(root: Path, *, max_body_bytes: int = 65536) -> App:
+def deploy(root: Path, *, max_body_bytes: int = 65536, env: dict[str, str] | None = None) -> App:
+    """A deployment with ACME's http connector; ``env`` overrides settings (the database)."""
     make_deployment(root)
     (root / "secrets").mkdir()
     (root / "secrets" / "acme_hmac").write_text(HMAC_SECRET + "\n")
@@ -28,7 +30,7 @@ def deploy(root: Path, *, max_body_bytes: int = 65536) -> App:
         "  hmac_secret: {file: secrets/acme_hmac}\n"
         f"  max_body_bytes: {max_body_bytes}\n"
     )
-    return build_app(load_settings(root / "b2bbridge.toml", env={}))
+    return build_app(load_settings(root / "b2bbridge.toml", env=env or {}))
 
 
 @pytest.fixture
@@ -42,6 +44,19 @@ def app(tmp_path: Path) -> Iterator[App]:
 def client(app: App) -> Iterator[TestClient]:
     with TestClient(create_api(app.ctx)) as c:
         yield c
+
+
+def signed(
+    data: bytes, *, timestamp: int | None = None, secret: str = HMAC_SECRET
+) -> dict[str, str]:
+    """Headers of a request signed now (or at ``timestamp``) with ACME's shared secret."""
+    ts = int(time.time()) if timestamp is None else timestamp
+    return {
+        "X-B2B-Partner": "acme",
+        "X-B2B-Timestamp": str(ts),
+        "X-B2B-Signature": sign(secret, data, ts),
+        "Content-Type": "application/json",
+    }
 
 
 def bearer() -> dict[str, str]:

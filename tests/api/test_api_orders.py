@@ -2,9 +2,8 @@ import json
 
 from fastapi.testclient import TestClient
 
-from b2bbridge.adapters.connectors.http import sign
 from b2bbridge.bootstrap import App
-from tests.api.conftest import HMAC_SECRET, bearer, order
+from tests.api.conftest import bearer, order, signed
 
 
 def test_a_canonical_order_is_answered_202_with_the_message_id_once_stored(
@@ -39,12 +38,7 @@ def test_a_wrong_api_key_is_refused(client: TestClient) -> None:
 
 def test_a_correctly_signed_request_is_accepted(client: TestClient) -> None:
     data = json.dumps(order("PO-SIGNED")).encode()
-    headers = {
-        "X-B2B-Partner": "acme",
-        "X-B2B-Signature": sign(HMAC_SECRET, data),
-        "Content-Type": "application/json",
-    }
-    r = client.post("/v1/orders", content=data, headers=headers)
+    r = client.post("/v1/orders", content=data, headers=signed(data))
     assert (r.status_code, r.json()["status"]) == (202, "stored")
 
 
@@ -52,12 +46,7 @@ def test_a_wrong_hmac_signature_is_refused_and_nothing_is_stored(
     client: TestClient, app: App
 ) -> None:
     data = json.dumps(order("PO-FORGED")).encode()
-    headers = {
-        "X-B2B-Partner": "acme",
-        "X-B2B-Signature": sign("not-the-secret", data),
-        "Content-Type": "application/json",
-    }
-    r = client.post("/v1/orders", content=data, headers=headers)
+    r = client.post("/v1/orders", content=data, headers=signed(data, secret="not-the-secret"))
     assert (r.status_code, r.json()["title"]) == (401, "The request signature does not match")
     with app.ctx.uow() as uow:
         assert uow.messages.list() == []

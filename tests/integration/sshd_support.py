@@ -11,11 +11,17 @@ from __future__ import annotations
 import contextlib
 import getpass
 import os
+import pwd
+import secrets
+import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 SSHD = Path("/usr/sbin/sshd")
@@ -58,7 +64,12 @@ class Sshd:
         self.process.wait(timeout=10)
 
 
-def start_sshd(folder: Path) -> Sshd:
+def start_sshd(folder: Path, *, password_user: str | None = None) -> Sshd:
+    """An sshd for the current user's key; with ``password_user``, for that user's password only.
+
+    A password sshd lets nobody else in (``AllowUsers``), never root, and listens on
+    loopback only, on a port of its own, for as long as the test module runs.
+    """
     if not SSHD.exists():
         raise RuntimeError(
             "/usr/sbin/sshd is missing: apt-get install -y --no-install-recommends "
@@ -72,11 +83,16 @@ def start_sshd(folder: Path) -> Sshd:
     authorized.write_text((folder / "client_ed25519.pub").read_text())
     port = free_port()
     config = folder / "sshd_config"
+    access = (
+        f"PasswordAuthentication yes\nAllowUsers {password_user}\nPermitRootLogin no\n"
+        if password_user
+        else "PasswordAuthentication no\nPermitRootLogin prohibit-password\n"
+    )
     config.write_text(
         f"ListenAddress 127.0.0.1\nPort {port}\nHostKey {host_key}\n"
         f"PidFile {folder / 'sshd.pid'}\nAuthorizedKeysFile {authorized}\n"
-        "PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\n"
-        "StrictModes no\nPermitRootLogin prohibit-password\nMaxStartups 100\n"
+        f"{access}KbdInteractiveAuthentication no\nUsePAM no\n"
+        "StrictModes no\nMaxStartups 100\n"
         "MaxSessions 50\nLogLevel ERROR\nSubsystem sftp internal-sftp\n"
     )
     proc = subprocess.Popen(
@@ -88,7 +104,8 @@ def start_sshd(folder: Path) -> Sshd:
     pub = (folder / "host_ed25519.pub").read_text().split()
     known = folder / "known_hosts"
     known.write_text(f"[127.0.0.1]:{port} {pub[0]} {pub[1]}\n")
-    return Sshd(port, folder, client_key, host_key, known, getpass.getuser(), proc)
+    user = password_user or getpass.getuser()
+    return Sshd(port, folder, client_key, host_key, known, user, proc)
 
 
 def _wait_for_banner(port: int, proc: subprocess.Popen[bytes]) -> None:
@@ -161,3 +178,59 @@ def _pipe(src: socket.socket, dst: socket.socket, limit: int | None) -> None:
 def environ_key(path: Path) -> dict[str, str]:
     """An environment carrying the client key, for ``{env: ...}`` references."""
     return {**os.environ, "B2B_TEST_SFTP_KEY": path.read_text()}
+
+
+@dataclass(frozen=True)
+class ThrowawayUser:
+    """A system account that exists only for one test session: name, password, a folder."""
+
+    name: str
+    password: str
+    home: Path
+
+
+@contextlib.contextmanager
+def throwaway_user() -> Iterator[ThrowawayUser]:
+    """Create a uniquely named login for password tests, and remove it afterwards.
+
+    Needs root (``useradd``, ``chpasswd``); without root it fails with the reason, as
+    every integration test here fails rather than skips. The account is as harmless as
+    it can be made: a random 32-character password that lives only in this process, no
+    home directory, ``nologin`` as its shell, no group of its own, and an expiry date two
+    days ahead (expiry is by whole day: "tomorrow" could be minutes away), so even an
+    account left behind by a killed test run stops working by itself. Its only folder is
+    a fresh directory under the system temp folder that it owns (pytest's own temp
+    folders are root's, mode 0700). Only the test's own sshd accepts its password
+    (``AllowUsers``).
+    """
+    if os.geteuid() != 0:
+        raise RuntimeError(
+            "SFTP password tests create a throwaway system user (useradd, chpasswd): "
+            "run them as root"
+        )
+    name = f"b2bpw{secrets.token_hex(5)}"
+    password = secrets.token_urlsafe(24)
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=2)).isoformat()
+    subprocess.run(
+        [
+            "useradd",
+            "-M",
+            "-N",
+            "-d",
+            "/nonexistent",
+            "-s",
+            "/usr/sbin/nologin",
+            "-e",
+            tomorrow,
+            name,
+        ],
+        check=True,
+    )
+    folder = Path(tempfile.mkdtemp(prefix=f"{name}-"))
+    try:
+        subprocess.run(["chpasswd"], input=f"{name}:{password}\n", text=True, check=True)
+        os.chown(folder, pwd.getpwnam(name).pw_uid, -1)
+        yield ThrowawayUser(name, password, folder)
+    finally:
+        subprocess.run(["userdel", name], check=False)
+        shutil.rmtree(folder, ignore_errors=True)

@@ -193,6 +193,21 @@ def test_with_a_done_file_only_marked_files_are_picked_up_and_the_marker_goes_to
     c.close()
 
 
+def test_with_a_done_file_a_file_is_taken_once_its_marker_appears_and_archived_alone(
+    sshd: Sshd, remote: Path
+) -> None:
+    _aged(remote / "in" / "late.edi", b"late")
+    c = _sftp(sshd, remote, read_lock={"strategy": "done_file"}, pattern="*.edi")
+    assert list(c.poll()) == []
+    _aged(remote / "in" / "late.edi.done", b"")
+    [item] = list(c.poll())
+    assert (item.name, c.fetch(item)) == ("late.edi", b"late")
+    c.confirm(item, ok=True)
+    assert list((remote / "in").iterdir()) == []
+    assert [p.name for p in (remote / "archive").iterdir()] == ["late.edi"]
+    c.close()
+
+
 def test_rename_in_place_claims_the_file_and_a_claim_left_by_a_crash_is_read_again(
     sshd: Sshd, remote: Path
 ) -> None:
@@ -257,6 +272,25 @@ def test_a_connection_dropped_mid_transfer_is_reopened_and_the_download_retried(
     assert c.fetch(item) == big
     assert proxy.connections == 2
     assert [e["operation"] for e in logs if e["event"] == "sftp_transient_error"] == ["download"]
+    c.close()
+    proxy.stop()
+
+
+def test_a_connection_dropped_mid_upload_is_reopened_and_the_upload_redone_in_full(
+    sshd: Sshd, remote: Path, logs: list[MutableMapping[str, Any]]
+) -> None:
+    data = os.urandom(3_000_000)
+    # the server says little during an upload (a status per write): this cut lands in it
+    proxy = DroppingProxy(target=sshd.port, cut_after=6_000).start()
+    known = remote / "proxy_known_hosts"
+    kind, blob = sshd.known_hosts.read_text().split()[1:3]
+    known.write_text(f"[127.0.0.1]:{proxy.port} {kind} {blob}\n")
+    c = _sftp(sshd, remote, port=proxy.port, known_hosts=str(known))
+    assert c.send("big_997.x12", data) == str(remote / "out" / "big_997.x12")
+    assert proxy.connections == 2
+    assert [e["operation"] for e in logs if e["event"] == "sftp_transient_error"] == ["upload"]
+    assert [p.name for p in (remote / "out").iterdir()] == ["big_997.x12"]  # no .part left
+    assert (remote / "out" / "big_997.x12").read_bytes() == data
     c.close()
     proxy.stop()
 

@@ -10,9 +10,13 @@ Options
     ``api_key_sha256``: the SHA-256 hex digest of the partner's API key (the key itself is
     never stored: generate one, give it to the partner, keep only the digest);
     ``hmac_secret`` (by reference): the shared secret for ``X-B2B-Signature:
-    sha256=<hex HMAC of the body>``; ``max_body_bytes`` (1 MiB).
+    sha256=<hex>``, the HMAC-SHA256 of ``<X-B2B-Timestamp>.<body>`` (:func:`sign`);
+    ``max_body_bytes`` (1 MiB).
 
 Both comparisons run in constant time. At least one of the two credentials is required.
+The timestamp is part of the signed bytes so that a captured request cannot be replayed
+once it is stale; how stale is too stale is the API's setting
+(``api.signature_max_skew_seconds``), checked in :mod:`b2bbridge.api.auth`.
 """
 
 from __future__ import annotations
@@ -50,9 +54,15 @@ def hash_api_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def sign(secret: str, body: bytes) -> str:
-    """The ``X-B2B-Signature`` value a partner sends with ``body``."""
-    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+def signed_bytes(timestamp: str, body: bytes) -> bytes:
+    """What the signature covers: the ``X-B2B-Timestamp`` value as sent, a dot, the body."""
+    return timestamp.encode("utf-8") + b"." + body
+
+
+def sign(secret: str, body: bytes, timestamp: int | str) -> str:
+    """The ``X-B2B-Signature`` value a partner sends with ``body`` at ``timestamp``."""
+    message = signed_bytes(str(timestamp), body)
+    return "sha256=" + hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
 class HttpConnector:
@@ -74,10 +84,11 @@ class HttpConnector:
             return False
         return hmac.compare_digest(hash_api_key(key), self.api_key_sha256)
 
-    def verify_signature(self, body: bytes, signature: str) -> bool:
+    def verify_signature(self, body: bytes, signature: str, timestamp: str) -> bool:
         if self._secret is None:
             return False
-        return hmac.compare_digest(sign(self._secret.reveal(), body), signature.strip())
+        expected = sign(self._secret.reveal(), body, timestamp)
+        return hmac.compare_digest(expected, signature.strip())
 
     def poll(self) -> Iterator[InboundFile]:
         """Pushed payloads are stored by the API as they arrive: nothing to poll."""

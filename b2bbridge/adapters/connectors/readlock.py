@@ -22,6 +22,7 @@ picked up under any strategy. The decisions here take the clock as an argument.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -94,3 +95,17 @@ def ready_names(
             n for n, (size, mtime) in candidates.items() if tracker.settled(n, size, mtime, now)
         ]
     return sorted(ready, key=lambda n: (listing[n][1], n))
+
+
+def claimed_leftovers(
+    listing: dict[str, tuple[int, float]], marker: str, claims: dict[str, str]
+) -> Iterator[tuple[str, int]]:
+    """Files claimed by renaming before a crash, as (original name, size), oldest name first.
+
+    Each is noted in ``claims`` (original -> claimed name) so that fetch and confirm find
+    it under its claimed name; the connector reads it again under its original one.
+    """
+    for claimed in sorted(n for n in listing if n.endswith(marker)):
+        original = claimed.removesuffix(marker)
+        claims[original] = claimed
+        yield original, listing[claimed][0]

@@ -41,7 +41,12 @@ from b2bbridge.adapters.connectors.base import (
     parse_options,
     register_kind,
 )
-from b2bbridge.adapters.connectors.readlock import ReadLock, StabilityTracker, ready_names
+from b2bbridge.adapters.connectors.readlock import (
+    ReadLock,
+    StabilityTracker,
+    claimed_leftovers,
+    ready_names,
+)
 from b2bbridge.adapters.connectors.secrets import SecretOption
 from b2bbridge.adapters.connectors.sftp_probe import probe_sftp
 from b2bbridge.adapters.connectors.sftp_session import Credentials, SessionSettings, SftpSession
@@ -116,19 +121,11 @@ class SftpConnector:
         }
         lock = self.options.read_lock
         if lock.strategy == "rename":
-            yield from self._claimed_leftovers(listing, lock.marker)
+            for original, size in claimed_leftovers(listing, lock.marker, self._claims):
+                yield InboundFile(self.name, original, original, size)
         for name in ready_names(listing, lock, self._tracker, self._clock()):
             if fnmatch.fnmatch(name, self.options.pattern) and not name.endswith(lock.marker):
                 yield InboundFile(self.name, name, name, listing[name][0])
-
-    def _claimed_leftovers(
-        self, listing: dict[str, tuple[int, float]], marker: str
-    ) -> Iterator[InboundFile]:
-        """Files we claimed before a crash: read them again, under their original name."""
-        for claimed in sorted(n for n in listing if n.endswith(marker)):
-            original = claimed.removesuffix(marker)
-            self._claims[original] = claimed
-            yield InboundFile(self.name, original, original, listing[claimed][0])
 
     def fetch(self, item: InboundFile) -> bytes:
         """Download the whole file; with ``rename`` it is claimed first."""

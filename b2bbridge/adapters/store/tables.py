@@ -235,3 +235,17 @@ ack_expectations = Table(
     Index("ix_ack_expectations_partner_icn", "partner", "interchange_control_number"),
     Index("ix_ack_expectations_partner_gcn", "partner", "group_control_number"),
 )
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("partner", String(64), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("request_sha256", String(64), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("status", Integer, nullable=True),
+    Column("answer", Text, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("completed_at", UtcDateTime, nullable=True),
+    Index("ix_idempotency_keys_created_at", "created_at"),
+)

@@ -1,3 +1,5 @@
+import hashlib
+import hmac
 from pathlib import Path
 
 import pytest
@@ -21,16 +23,22 @@ def test_only_the_key_whose_digest_is_configured_verifies(tmp_path: Path) -> Non
     assert (c.verify_key("right-key"), c.verify_key("wrong-key")) == (True, False)
 
 
-def test_a_signature_verifies_only_for_the_exact_body(
+def test_a_signature_verifies_only_for_the_exact_body_and_timestamp(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ACME_HMAC", "s3cret")
     c = _http(tmp_path, hmac_secret={"env": "ACME_HMAC"})
-    good = sign("s3cret", b'{"number": "1"}')
+    good = sign("s3cret", b'{"number": "1"}', 1767225600)
     assert good.startswith("sha256=")
-    assert c.verify_signature(b'{"number": "1"}', good)
-    assert not c.verify_signature(b'{"number": "2"}', good)
+    assert c.verify_signature(b'{"number": "1"}', good, "1767225600")
+    assert not c.verify_signature(b'{"number": "2"}', good, "1767225600")
+    assert not c.verify_signature(b'{"number": "1"}', good, "1767225601")
     assert not c.verify_key("anything")
+
+
+def test_the_signed_string_is_the_timestamp_a_dot_and_the_body() -> None:
+    expected = hmac.new(b"s3cret", b'1767225600.{"n":1}', hashlib.sha256).hexdigest()
+    assert sign("s3cret", b'{"n":1}', 1767225600) == f"sha256={expected}"
 
 
 def test_an_endpoint_without_any_credential_is_refused(tmp_path: Path) -> None:
