@@ -30,7 +30,16 @@ from b2bbridge.services.sync_pipeline import PipelineDocuments
 
 def build_sync(settings: Settings, env: Mapping[str, str] | None = None) -> SyncContext:
     """A ready :class:`SyncContext` over the app's store, queue-free; the schema is upgraded."""
-    app = build_app(settings)
+    return build_sync_for(build_app(settings), env)
+
+
+def build_sync_for(app: App, env: Mapping[str, str] | None = None) -> SyncContext:
+    """A :class:`SyncContext` sharing ``app``'s store, clock and retry policy.
+
+    The worker, ``run`` and ``serve`` build their app first and then this, so that the
+    sync runs they do and the pipeline's work go through the same store.
+    """
+    settings = app.settings
     config = load_sync_settings(
         settings.path(settings.connectors_dir), os.environ if env is None else env
     )

@@ -132,12 +132,23 @@ def replay(
     ctx: typer.Context,
     dead_letter_id: Annotated[int, typer.Argument(help="A sync dead letter's id.")],
 ) -> None:
-    """Send a dead-lettered sync record to its target again.
+    """Send a dead-lettered sync record to its target again, or re-run a dead-lettered run.
 
     Example: b2bbridge sync replay 42
     """
     with _opened(ctx) as sync:
-        result = replay_sync_dead_letter(sync, dead_letter_id)
+        try:
+            result = replay_sync_dead_letter(sync, dead_letter_id)
+        except B2BError as exc:
+            err_console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(1) from exc
+    if result.report is not None:
+        r = result.report
+        console.print(
+            f"replayed {dead_letter_id}: {r.flow} ran, read {r.read}, written {r.written}, "
+            f"failed {r.failed}"
+        )
+        raise typer.Exit(0 if result.ok else 1)
     if not result.ok:
         err_console.print(f"replay failed again: dead letter {result.new_dead_letter_id}")
         raise typer.Exit(1)

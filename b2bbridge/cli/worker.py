@@ -5,6 +5,10 @@ work from the queue, so they share it without stepping on each other (on Postgre
 ``FOR UPDATE SKIP LOCKED``; on SQLite serialised by the write lock). SIGTERM or Ctrl-C
 stops them after the item in hand. A worker killed outright (``kill -9``) loses nothing:
 its leased work returns to the queue when the lease runs out.
+
+Each worker process builds the sync configuration too (:mod:`b2bbridge.cli.sync_wiring`),
+so that it queues the flows a stored document triggers and runs the ``sync`` items it
+leases; without one it processes messages only, and says so.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import typer
 
 from b2bbridge.bootstrap import build_app
 from b2bbridge.cli.console import CliState, console, opened_app
+from b2bbridge.cli.sync_wiring import opened_sync, with_triggers
 from b2bbridge.config import Settings
 from b2bbridge.logs import configure_logging
 from b2bbridge.services.worker import WorkerOptions, work
@@ -79,9 +84,11 @@ def serve(settings: Settings, options: WorkerOptions) -> int:
     signal.signal(signal.SIGINT, _stop)
     configure_logging(level=settings.log_level, fmt=settings.log_format)
     app = build_app(settings, migrate=False)
-    ctx = replace(app.ctx, worker_name=f"{socket.gethostname()}:{os.getpid()}")
+    named = replace(app.ctx, worker_name=f"{socket.gethostname()}:{os.getpid()}")
     try:
-        return work(ctx, should_stop=stop.is_set, idle=stop.wait, options=options)
+        with opened_sync(app) as sync:
+            ctx, _ = with_triggers(named, sync)
+            return work(ctx, should_stop=stop.is_set, idle=stop.wait, options=options)
     finally:
         app.close()
 

@@ -7,6 +7,12 @@ key and external id. The dead letter's location names the system, entity and key
 (``erp:order/PO-1``). Replaying reads that payload back, writes it to the target again
 (adapters' upserts are idempotent) and marks the dead letter ``replayed``; a replay
 that fails again leaves a new dead letter pointing back at the old one.
+
+A triggered run that failed for good (its ``sync`` work item ran out of attempts) is a
+dead letter too, of the whole run rather than of one record: its message (connector
+``sync:<flow>``, file name ``<flow>/run.json``) holds the flow's name and the message
+whose documents triggered it. Replaying it runs the flow again from its watermark, which
+takes in whatever the failed run missed.
 """
 
 from __future__ import annotations
@@ -64,6 +70,49 @@ def _store_record(uow: UnitOfWork, flow: str, target: str, record: SyncRecord) -
         correlation_id=uuid.uuid4().hex,
         syntax="json",
     )
+
+
+def dead_letter_run(
+    uow: UnitOfWork,
+    *,
+    flow: str,
+    trigger_message_id: int,
+    failure: B2BError,
+    attempts: int,
+    replay_of: int | None = None,
+) -> int:
+    """Store a failed triggered run of ``flow`` as a message and dead-letter it."""
+    body = {"flow": flow, "run": True, "trigger_message_id": trigger_message_id}
+    data = json.dumps(body, sort_keys=True).encode("utf-8")
+    message_id = uow.messages.add(
+        direction="out",
+        partner=None,
+        connector=f"sync:{flow}",
+        filename=f"{flow}/run.json",
+        payload_sha256=uow.payloads.put(data),
+        size=len(data),
+        correlation_id=uuid.uuid4().hex,
+        syntax="json",
+    )
+    failure.location = Location(file=f"sync:{flow}").merged(failure.location)
+    return record_dead_letter(
+        uow,
+        message_id=message_id,
+        partner=None,
+        failure=failure,
+        attempts=attempts,
+        replay_of=replay_of,
+    )
+
+
+def dead_run(uow: UnitOfWork, dead_letter_id: int) -> tuple[str, int] | None:
+    """(flow, triggering message) of a run dead letter; None when it holds one record."""
+    letter = uow.dead_letters.get(dead_letter_id)
+    message = uow.messages.get(letter.message_id)
+    body = json.loads(uow.payloads.get(message.payload_sha256))
+    if not isinstance(body, dict) or body.get("run") is not True:
+        return None
+    return str(body["flow"]), int(body["trigger_message_id"])
 
 
 def load_dead_record(uow: UnitOfWork, dead_letter_id: int) -> tuple[str, str, SyncRecord]:

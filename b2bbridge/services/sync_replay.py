@@ -4,6 +4,10 @@ The target's ``upsert`` is idempotent (Tryton sales are found by reference, stoc
 set, not added), and the id map is updated as in a normal run, so a replay after the
 target is back creates the record once, and replaying the same dead letter twice is
 refused because it is no longer open.
+
+A dead letter of a whole triggered run (see :func:`dead_letter_run`) is replayed by
+running its flow again from the flow's watermark; that run writes through the id map, so
+whatever the failed run had already written is not written twice.
 """
 
 from __future__ import annotations
@@ -13,8 +17,14 @@ from dataclasses import dataclass
 import structlog
 
 from b2bbridge.core.errors import B2BError
+from b2bbridge.services.sync import SyncReport, run_flow
 from b2bbridge.services.sync_context import SyncContext
-from b2bbridge.services.sync_deadletter import dead_letter_record, load_dead_record
+from b2bbridge.services.sync_deadletter import (
+    dead_letter_record,
+    dead_letter_run,
+    dead_run,
+    load_dead_record,
+)
 
 log = structlog.get_logger("b2bbridge.sync")
 
@@ -25,6 +35,7 @@ class ReplayResult:
     ok: bool
     external_id: str | None = None
     new_dead_letter_id: int | None = None
+    report: SyncReport | None = None
 
 
 def replay_sync_dead_letter(ctx: SyncContext, dead_letter_id: int) -> ReplayResult:
@@ -35,6 +46,10 @@ def replay_sync_dead_letter(ctx: SyncContext, dead_letter_id: int) -> ReplayResu
             raise B2BError(
                 f"dead letter {dead_letter_id} is {letter.status}, not open", code="replay_refused"
             )
+        run_of = dead_run(uow, dead_letter_id)
+    if run_of is not None:
+        return _replay_run(ctx, dead_letter_id, *run_of)
+    with ctx.uow() as uow:
         flow, target, record = load_dead_record(uow, dead_letter_id)
         uow.dead_letters.set_status(dead_letter_id, "replayed")
         try:
@@ -63,3 +78,27 @@ def replay_sync_dead_letter(ctx: SyncContext, dead_letter_id: int) -> ReplayResu
         external_id=external_id,
     )
     return ReplayResult(dead_letter_id, ok=True, external_id=external_id)
+
+
+def _replay_run(ctx: SyncContext, dead_letter_id: int, flow: str, message_id: int) -> ReplayResult:
+    """Run ``flow`` again; the old dead letter is closed either way, a failure opens a new one."""
+    try:
+        report = run_flow(ctx, flow)
+    except B2BError as error:
+        with ctx.uow() as uow:
+            uow.dead_letters.set_status(dead_letter_id, "replayed", note="the run failed again")
+            new_id = dead_letter_run(
+                uow,
+                flow=flow,
+                trigger_message_id=message_id,
+                failure=error,
+                attempts=1,
+                replay_of=dead_letter_id,
+            )
+            uow.commit()
+        return ReplayResult(dead_letter_id, ok=False, new_dead_letter_id=new_id)
+    with ctx.uow() as uow:
+        uow.dead_letters.set_status(dead_letter_id, "replayed", note=f"run {report.run_id}")
+        uow.commit()
+    log.info("sync_run_replayed", dead_letter_id=dead_letter_id, flow=flow, run_id=report.run_id)
+    return ReplayResult(dead_letter_id, ok=report.failed == 0, report=report)

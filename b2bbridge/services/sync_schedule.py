@@ -8,6 +8,8 @@ and the others still run, so one unreachable system does not stop every flow.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 import structlog
@@ -45,13 +47,30 @@ def due_flows(ctx: SyncContext) -> list[str]:
     return due
 
 
-def run_due_flows(ctx: SyncContext) -> list[DueRun]:
-    """Run every due flow once, in name order; a failing flow does not stop the rest."""
+def run_due_flows(
+    ctx: SyncContext,
+    *,
+    should_stop: Callable[[], bool] | None = None,
+    guard: AbstractContextManager[object] | None = None,
+) -> list[DueRun]:
+    """Run every due flow once, in name order; a failing flow does not stop the rest.
+
+    Any exception of one flow, not only a :class:`B2BError` (a bug in one adapter, say),
+    is logged and reported, and the next flow runs. ``should_stop`` is asked before each
+    flow, so a stopping ``serve`` waits for one flow at most; ``guard`` is held around
+    each run (``serve`` shares one lock with its triggered runs).
+    """
     runs: list[DueRun] = []
     for name in due_flows(ctx):
+        if should_stop is not None and should_stop():
+            break
         try:
-            runs.append(DueRun(name, run_flow(ctx, name)))
+            with guard if guard is not None else nullcontext():
+                runs.append(DueRun(name, run_flow(ctx, name)))
         except B2BError as error:
             log.error("sync_flow_failed", flow=name, code=error.code, error=str(error))
             runs.append(DueRun(name, None, error=str(error)))
+        except Exception as exc:  # noqa: BLE001 - one flow must not stop the others
+            log.error("sync_flow_failed", flow=name, code="unexpected_error", error=str(exc))
+            runs.append(DueRun(name, None, error=f"{type(exc).__name__}: {exc}"))
     return runs

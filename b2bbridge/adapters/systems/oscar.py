@@ -6,13 +6,15 @@ entity     read_changes                            upsert
 order      placed orders → canonical orders        (not written: orders start in the shop)
 stock      (not read)                              ``num_in_stock`` of the stock record
 order_stat (not read)                              the order's status, via the DASHBOARD
-customer   (not read)                              one web login per contact with e-mail
+customer   linked logins → contacts, web_logins    one web login per contact with e-mail
 ========== ======================================= =====================================
 
 Where oscar-api has no endpoint this adapter uses Oscar's own dashboard over HTTP:
 oscar-api 3.3 cannot change an order's status, so ``order_status`` posts the dashboard's
 order form (``order_action=change_order_status``) as a logged-in staff user with a CSRF
-token (see :mod:`~b2bbridge.adapters.systems.oscar_http`).
+token (see :mod:`~b2bbridge.adapters.systems.oscar_http`). Customers are read from
+oscar-api's admin user list, in full each poll, since Django users have no modification
+time (see :mod:`~b2bbridge.adapters.systems.oscar_customers`).
 
 Facts the mapping relies on:
 
@@ -42,7 +44,7 @@ from decimal import Decimal
 
 from b2bbridge.adapters.systems.base import register_system
 from b2bbridge.adapters.systems.errors import SystemRejectedError
-from b2bbridge.adapters.systems.oscar_customers import upsert_customers
+from b2bbridge.adapters.systems.oscar_customers import read_customers, upsert_customers
 from b2bbridge.adapters.systems.oscar_http import OscarHttp
 from b2bbridge.adapters.systems.oscar_orders import read_orders
 from b2bbridge.core.location import Location
@@ -73,6 +75,8 @@ class OscarSystem:
     def read_changes(self, entity: str, since: datetime | None) -> ChangeBatch:
         if entity == "order":
             return read_orders(self.http, since, self.order_prefix)
+        if entity == "customer":
+            return read_customers(self.http, since)
         raise self._unsupported("read", entity)
 
     def upsert(self, entity: str, records: list[SyncRecord]) -> list[str]:

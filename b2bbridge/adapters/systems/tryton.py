@@ -11,7 +11,9 @@ order_status  ``sale.sale`` state changes  (not written)
 stock         done moves → StockLevel      (not written)
 shipment      done ``stock.shipment.out``  (not written)
 invoice       posted ``account.invoice``   (not written)
-customer      ``party.party`` + contacts   parties with contact mechanisms
+customer      ``party.party`` + contacts   parties with contact mechanisms, web
+              (deactivated ones too)       logins and the active flag
+lead          ``sale.opportunity``         leads, found again by reference
 ============  ===========================  ==========================================
 
 Settings: ``url``, ``database``, ``user``, ``password``, ``warehouse`` (a stock location
@@ -27,6 +29,7 @@ from b2bbridge.adapters.systems.base import register_system
 from b2bbridge.adapters.systems.errors import SystemRejectedError
 from b2bbridge.adapters.systems.tryton_crm import read_customers, upsert_customers
 from b2bbridge.adapters.systems.tryton_invoices import read_invoices
+from b2bbridge.adapters.systems.tryton_leads import read_leads, upsert_leads
 from b2bbridge.adapters.systems.tryton_rpc import TrytonClient
 from b2bbridge.adapters.systems.tryton_sales import read_sales, upsert_orders
 from b2bbridge.adapters.systems.tryton_wms import read_shipments, read_stock
@@ -56,6 +59,8 @@ class TrytonSystem:
             return read_invoices(self.client, since)
         if entity == "customer":
             return read_customers(self.client, since)
+        if entity == "lead":
+            return read_leads(self.client, since)
         raise self._unsupported("read", entity)
 
     def upsert(self, entity: str, records: list[SyncRecord]) -> list[str]:
@@ -65,6 +70,8 @@ class TrytonSystem:
             return upsert_orders(self.client, records, confirm=self._confirm)
         if entity == "customer":
             return upsert_customers(self.client, records)
+        if entity == "lead":
+            return upsert_leads(self.client, records)
         raise self._unsupported("write", entity)
 
     def close(self) -> None:

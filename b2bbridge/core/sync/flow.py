@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from croniter import croniter
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-ENTITIES = frozenset({"order", "order_status", "stock", "shipment", "invoice", "customer"})
+ENTITIES = frozenset({"order", "order_status", "stock", "shipment", "invoice", "customer", "lead"})
 
 
 class FlowSpec(BaseModel):

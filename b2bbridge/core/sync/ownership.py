@@ -5,6 +5,12 @@ change from a system that does not own a field never overwrites it; that refusal
 a :class:`Conflict` the caller records, so it is visible rather than silent. A field with
 no owner is settled by last-writer-wins on the source timestamps: the newer write wins,
 and on a tie the incoming change wins, so that a replay converges.
+
+Systems do not all hold the same shape of a record: a storefront login knows a contact's
+name and e-mail but not the phone. So a field is unchanged when it is equal on what
+both sides hold: in mappings, keys present on one side only are not compared, and lists
+are compared element by element. Adapters always emit every key they hold (``None``
+for an empty value), so a cleared value is still a change.
 """
 
 from __future__ import annotations
@@ -54,7 +60,7 @@ def merge_change(
     merged = Merge()
     for name, value in offer.fields.items():
         kept = current.get(name)
-        if name in current and kept == value:
+        if name in current and same_where_held(kept, value):
             continue
         reason = _refusal(name, offer, current_stamp, owners)
         if reason is None:
@@ -62,6 +68,24 @@ def merge_change(
             continue
         merged.conflicts.append(Conflict(offer.key, name, offer.source, reason, value, kept))
     return merged
+
+
+def same_where_held(kept: object, incoming: object) -> bool:
+    """Equal on every key both values hold (recursively); lists element by element.
+
+    Two mappings with no key in common are equal only when both are empty, so that a
+    record of an unrelated shape is never mistaken for an unchanged one.
+    """
+    if isinstance(kept, Mapping) and isinstance(incoming, Mapping):
+        common = kept.keys() & incoming.keys()
+        if not common:
+            return not kept and not incoming
+        return all(same_where_held(kept[key], incoming[key]) for key in common)
+    if isinstance(kept, list) and isinstance(incoming, list):
+        return len(kept) == len(incoming) and all(
+            same_where_held(a, b) for a, b in zip(kept, incoming, strict=True)
+        )
+    return kept == incoming
 
 
 def _refusal(

@@ -30,9 +30,11 @@ def test_the_shipped_flows_and_systems_load(tmp_path: Path) -> None:
         "acme-invoices",
         "acme-stock",
         "crm-customers",
+        "crm-leads",
         "order-status",
         "partner-orders",
         "stock",
+        "storefront-customers",
         "storefront-orders",
     ]
     assert settings.flows["crm-customers"].ownership["contacts"] == "crm"

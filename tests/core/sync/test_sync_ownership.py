@@ -61,3 +61,40 @@ def test_a_field_the_target_never_had_is_written() -> None:
     merged = merge_change(Offer("c1", "crm", None, {"contacts": []}), {}, None, OWNERS)
 
     assert merged.writes == {"contacts": []}
+
+
+def test_keys_a_system_does_not_hold_are_not_a_change() -> None:
+    shop = Offer("c1", "storefront", LATE, {"contacts": [{"name": "Ann", "email": "a@x"}]})
+    held = {"contacts": [{"name": "Ann", "email": "a@x", "phone": "+32 1"}]}
+
+    merged = merge_change(shop, held, EARLY, OWNERS)
+
+    assert (merged.writes, merged.conflicts) == ({}, [])
+
+
+def test_a_different_value_under_a_key_both_hold_is_still_a_change() -> None:
+    shop = Offer("c1", "storefront", LATE, {"contacts": [{"name": "Ann Smith", "email": "a@x"}]})
+    held = {"contacts": [{"name": "Ann", "email": "a@x", "phone": "+32 1"}]}
+
+    merged = merge_change(shop, held, EARLY, OWNERS)
+
+    assert [(c.field, c.reason) for c in merged.conflicts] == [("contacts", "owned_by_crm")]
+
+
+def test_a_cleared_value_and_an_extra_list_element_are_changes() -> None:
+    cleared = Offer("c1", "crm", LATE, {"contacts": [{"name": "Ann", "phone": None}]})
+    longer = Offer("c1", "crm", LATE, {"contacts": [{"name": "Ann"}, {"name": "Bob"}]})
+    held = {"contacts": [{"name": "Ann", "phone": "+32 1"}]}
+
+    assert merge_change(cleared, held, EARLY, OWNERS).writes == cleared.fields
+    assert merge_change(longer, held, EARLY, OWNERS).writes == longer.fields
+
+
+def test_mappings_with_no_key_in_common_are_different_unless_both_are_empty() -> None:
+    other = Offer("c1", "crm", LATE, {"address": {"city": "Ghent"}})
+    empty = Offer("c1", "crm", LATE, {"address": {}})
+
+    assert merge_change(other, {"address": {"zip": "9000"}}, EARLY, OWNERS).writes == {
+        "address": {"city": "Ghent"}
+    }
+    assert merge_change(empty, {"address": {}}, EARLY, OWNERS).writes == {}

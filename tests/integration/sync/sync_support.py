@@ -5,8 +5,10 @@ Kept out of ``conftest.py`` so that tests import them by a name no other test fo
 
 from __future__ import annotations
 
+import sys
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from sync_servers import Server
 
@@ -15,6 +17,32 @@ from b2bbridge.adapters.systems.tryton import TrytonSystem, build_tryton
 from b2bbridge.core.model import Order
 from b2bbridge.ports import InboundFile, UnitOfWorkFactory
 from b2bbridge.services.sync_context import SyncContext
+
+
+def b2bbridge_command(config: Path, *args: str) -> list[str]:
+    """The command line of ``b2bbridge --config CONFIG ARGS...`` in this interpreter."""
+    return [sys.executable, "-m", "b2bbridge", "--config", str(config), *args]
+
+
+def partner_850(number: str, icn: str) -> str:
+    """An ACME 850 for WIDGET-1 x 7 and GADGET-1 x 2, billed to party ACME-AP."""
+    segments = [
+        "ISA*00*          *00*          *ZZ*ACMEBUYER      *ZZ*B2BBRIDGE      "
+        f"*261122*0930*U*00401*{icn}*0*P*>",
+        f"GS*PO*ACMEBUYER*B2BBRIDGE*20261122*0930*{int(icn)}*X*004010",
+        "ST*850*0001",
+        f"BEG*00*SA*{number}**20261122",
+        "N1*BT*ACME CORP ACCOUNTS PAYABLE*92*ACME-AP",
+        "N3*PO BOX 4455",
+        "N4*CHICAGO*IL*60601*US",
+        "PO1*1*7*EA*9.75**VN*WIDGET-1",
+        "PO1*2*2*EA*24.00**VN*GADGET-1",
+        "CTT*2*9",
+        "SE*9*0001",
+        f"GE*1*{int(icn)}",
+        f"IEA*1*{icn}",
+    ]
+    return "~\n".join(segments) + "~\n"
 
 
 def tryton_system(server: Server, database: str, name: str | None = None) -> TrytonSystem:

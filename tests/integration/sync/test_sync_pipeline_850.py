@@ -10,7 +10,7 @@ import pytest
 from e2e_support import make_deployment
 from shop_client import rpc, sale_lines, sales_with_reference
 from sync_servers import Server
-from sync_support import SentFiles, tryton_system
+from sync_support import SentFiles, partner_850, tryton_system
 
 from b2bbridge.adapters.clock import SystemClock
 from b2bbridge.adapters.files.profiles import load_partners
@@ -25,33 +25,13 @@ from b2bbridge.services.sync_pipeline import PipelineDocuments
 pytestmark = pytest.mark.integration
 
 
-def _850(number: str, icn: str) -> str:
-    segments = [
-        "ISA*00*          *00*          *ZZ*ACMEBUYER      *ZZ*B2BBRIDGE      "
-        f"*261122*0930*U*00401*{icn}*0*P*>",
-        f"GS*PO*ACMEBUYER*B2BBRIDGE*20261122*0930*{int(icn)}*X*004010",
-        "ST*850*0001",
-        f"BEG*00*SA*{number}**20261122",
-        "N1*BT*ACME CORP ACCOUNTS PAYABLE*92*ACME-AP",
-        "N3*PO BOX 4455",
-        "N4*CHICAGO*IL*60601*US",
-        "PO1*1*7*EA*9.75**VN*WIDGET-1",
-        "PO1*2*2*EA*24.00**VN*GADGET-1",
-        "CTT*2*9",
-        "SE*9*0001",
-        f"GE*1*{int(icn)}",
-        f"IEA*1*{icn}",
-    ]
-    return "~\n".join(segments) + "~\n"
-
-
 def test_an_850_through_the_pipeline_becomes_a_sale_whose_confirmation_is_sent_as_an_855(
     tryton: Server, tmp_path: Path
 ) -> None:
     number = f"45{random.randrange(10**8):08d}"
     dep = make_deployment(tmp_path)
     edi = tmp_path / f"acme_850_{uuid.uuid4().hex[:6]}.x12"
-    edi.write_text(_850(number, f"{random.randrange(10**9):09d}"))
+    edi.write_text(partner_850(number, f"{random.randrange(10**9):09d}"))
     dep.drop(edi)
     received = dep.cli("run", "--once")
     assert received.returncode == 0, received.stderr
