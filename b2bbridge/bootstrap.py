@@ -20,6 +20,7 @@ from b2bbridge.adapters.files.profiles import load_connector_definitions, load_p
 from b2bbridge.adapters.files.schemas import FileSchemaCatalog
 from b2bbridge.adapters.queue.amqp import AmqpWorkQueue
 from b2bbridge.adapters.queue.embedded import EmbeddedWorkQueue
+from b2bbridge.adapters.store.batch import SqlBatchScope
 from b2bbridge.adapters.store.engine import make_engine
 from b2bbridge.adapters.store.migrate import upgrade_database
 from b2bbridge.adapters.store.uow import SqlUnitOfWork
@@ -98,5 +99,6 @@ def build_app(settings: Settings, *, migrate: bool = True) -> App:
         ),
         duplicate_window_days=pipeline.duplicate_window_days,
         schemas=FileSchemaCatalog(settings.path(settings.schemas_dir)),
+        batches=(lambda: SqlBatchScope(engine, clock)) if pipeline.group_commit else None,
     )
     return App(settings, ctx, definitions, connectors)

@@ -53,6 +53,25 @@ class PipelineSettings(BaseModel):
     duplicate_window_days: int = Field(
         90, ge=0, description="how far back a repeated ISA13/UNB5 counts as a duplicate"
     )
+    group_commit: bool = Field(
+        True, description="commit the messages of one leased batch together (one sync)"
+    )
+
+
+class ApiSettings(BaseModel):
+    """The HTTP API's replay protection: idempotency keys and signed-request freshness."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    idempotency_retention_hours: float = Field(
+        24.0, gt=0, description="how long an Idempotency-Key's answer is kept for a retry"
+    )
+    idempotency_in_flight_seconds: float = Field(
+        60.0, gt=0, description="a claimed key with no answer after this is taken over"
+    )
+    signature_max_skew_seconds: int = Field(
+        300, ge=1, description="how far X-B2B-Timestamp may be from the server's clock"
+    )
 
 
 class Settings(BaseModel):
@@ -70,6 +89,7 @@ class Settings(BaseModel):
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     pipeline: PipelineSettings = Field(default_factory=PipelineSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
 
     def path(self, p: Path) -> Path:
         """Resolve a configured path against ``home``."""

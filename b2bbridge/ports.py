@@ -11,7 +11,8 @@ as fresh ``dict`` objects.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
@@ -164,6 +165,25 @@ class AckExpectationRecord:
     ack_message_id: int | None
     detail: JsonObject | None
     resolved_at: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyRecord:
+    """The first request a partner sent under one ``Idempotency-Key``, and its answer.
+
+    ``state`` is ``pending`` while the request that claimed the key is being stored, and
+    ``done`` once ``status`` and ``answer`` hold what it was answered; a retry gets that
+    answer back. ``request_sha256`` is the hash of the first body: the same key with
+    another body is a client error, not a retry.
+    """
+
+    partner: str
+    key: str
+    request_sha256: str
+    state: str
+    status: int | None
+    answer: JsonObject | None
     created_at: datetime
 
 
@@ -390,6 +410,21 @@ class ControlNumbers(Protocol):
     def allocate(self, partner: str, kind: str) -> int: ...
 
 
+class IdempotencyRepository(Protocol):
+    """Idempotency keys per partner: one row per (partner, key), claimed before storing.
+
+    :meth:`claim` inserts a ``pending`` row unless the key exists, and returns the
+    existing row when it does; the unique (partner, key) constraint makes that atomic
+    across processes, so of two concurrent requests only one stores.
+    """
+
+    def claim(self, partner: str, key: str, request_sha256: str) -> IdempotencyRecord | None: ...
+    def take_over(self, partner: str, key: str, *, claimed_before: datetime) -> bool: ...
+    def complete(self, partner: str, key: str, *, status: int, answer: JsonObject) -> None: ...
+    def release(self, partner: str, key: str) -> None: ...
+    def prune(self, *, before: datetime, limit: int = 1000) -> int: ...
+
+
 class TransactionScope(Protocol):
     """One transaction: entered with ``with``, kept only by :meth:`commit`.
 
@@ -406,6 +441,17 @@ class TransactionScope(Protocol):
     ) -> None: ...
     def commit(self) -> None: ...
     def rollback(self) -> None: ...
+
+
+class WorkRepository(Protocol):
+    """Work items added in a unit of work: queued if, and only if, it commits.
+
+    After the commit, hand each new id to :meth:`WorkQueue.announce`.
+    """
+
+    def add(
+        self, kind: str, message_id: int, *, payload: Mapping[str, object] | None = None
+    ) -> int: ...
 
 
 class UnitOfWork(TransactionScope, Protocol):
@@ -435,9 +481,28 @@ class UnitOfWork(TransactionScope, Protocol):
     def control_numbers(self) -> ControlNumbers: ...
     @property
     def ack_expectations(self) -> AckExpectationRepository: ...
+    @property
+    def idempotency(self) -> IdempotencyRepository: ...
+    @property
+    def work(self) -> WorkRepository: ...
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+class BatchScope(TransactionScope, Protocol):
+    """Group commit: one store transaction that many units of work join as savepoints.
+
+    A worker opens one per leased batch: each item runs inside :meth:`item` with units of
+    work from :meth:`unit_of_work`, and :meth:`commit` makes the whole batch durable at
+    once. An item whose block raises is undone alone; leaving without a commit undoes all.
+    """
+
+    def unit_of_work(self) -> UnitOfWork: ...
+    def item(self) -> AbstractContextManager[None]: ...
+
+
+BatchScopeFactory = Callable[[], BatchScope]
 
 
 class WorkQueue(Protocol):
@@ -452,7 +517,15 @@ class WorkQueue(Protocol):
         delay_seconds: float = 0,
     ) -> int: ...
     def lease(self, *, worker: str, limit: int, lease_seconds: float) -> list[WorkItem]: ...
+    def announce(self, item_id: int) -> None:
+        """A work item added through a unit of work has committed: let a worker know."""
+        ...
+
     def complete(self, item_id: int) -> None: ...
+    def complete_many(self, item_ids: Sequence[int]) -> None:
+        """Complete several items at once; ids already gone are skipped, not an error."""
+        ...
+
     def release_for_retry(self, item_id: int, *, delay_seconds: float, error: str) -> None: ...
     def fail(self, item_id: int, *, error: str) -> None: ...
     def pending_count(self) -> int: ...

@@ -5,9 +5,11 @@ transaction is re-enveloped as its own ACME interchange, so every order is one r
 message with its own 997. Two modes:
 
 ``embedded``
-    One process, SQLite, the store-backed queue: every order is received (stored,
-    queued) and then processed (read, mapped, stored, 997 rendered, stored and written to
-    the outbox). Time runs from the first receive to the last ack written.
+    One process, SQLite, the store-backed queue: every order is received (stored and
+    queued in one commit) and then processed (read, mapped, stored, 997 rendered, stored
+    and written to the outbox), a leased batch of ``pipeline.batch_size`` messages per
+    commit (group commit). Time runs from the first receive to the last ack written.
+    ``--no-group-commit`` processes and commits one message at a time instead.
 
 ``batch``
     One process, SQLite: the same orders in ONE interchange (how partners usually send a
@@ -116,8 +118,12 @@ def receive_all(app: App, payloads: list[bytes]) -> None:
         )
 
 
-def run_embedded(payloads: list[bytes], work: Path) -> dict[str, object]:
-    settings = load_settings(deployment(work), env={})
+def run_embedded(payloads: list[bytes], work: Path, group_commit: bool) -> dict[str, object]:
+    config = deployment(work)
+    if not group_commit:
+        toml = config.read_text(encoding="utf-8")
+        config.write_text(toml.replace("group_commit = true", "group_commit = false"), "utf-8")
+    settings = load_settings(config, env={})
     from b2bbridge.logs import configure_logging
 
     configure_logging(level="error", fmt="json")
@@ -131,6 +137,7 @@ def run_embedded(payloads: list[bytes], work: Path) -> dict[str, object]:
     app.close()
     return {
         "mode": "embedded",
+        "group_commit": settings.pipeline.group_commit,
         "orders": len(payloads),
         "stored": sum(r.documents for r in results),
         "acks_written": acks,
@@ -185,6 +192,9 @@ def run_amqp(payloads: list[bytes], work: Path, workers: int) -> dict[str, objec
     url = f"{POSTGRES}?options=-csearch_path%3D{schema}"
     try:
         config = deployment(work, database_url=url, broker_url=AMQP)
+        from b2bbridge.logs import configure_logging
+
+        configure_logging(level="error", fmt="json")
         app = build_app(load_settings(config, env={}))
         receive_all(app, payloads)
         app.close()
@@ -242,12 +252,13 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--lines", type=int, default=25)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--no-group-commit", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="b2b-bench-") as tmp:
         work = Path(tmp)
         payloads = orders(args.n, args.lines, work / "corpus")
         if args.mode == "embedded":
-            figures = run_embedded(payloads, work / "site")
+            figures = run_embedded(payloads, work / "site", not args.no_group_commit)
         elif args.mode == "batch":
             figures = run_batch(payloads, work / "site")
         else:

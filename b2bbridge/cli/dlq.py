@@ -25,6 +25,7 @@ from b2bbridge.services.replay import (
     discard_dead_letter,
     replay_dead_letters,
     select_dead_letters,
+    split_sync_dead_letters,
 )
 
 app = typer.Typer(help="Dead letters: list, show, replay, discard.", no_args_is_help=True)
@@ -182,6 +183,12 @@ def replay(
         except NotFoundError as exc:
             err_console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(1) from None
+        chosen, sync = split_sync_dead_letters(built.ctx, chosen)
+        for dl in sync:
+            err_console.print(
+                f"[yellow]skipped:[/yellow] dead letter {dl.id} is a sync flow's failure; "
+                f"replay it with: b2bbridge sync replay {dl.id}"
+            )
         messages = sorted({d.message_id for d in chosen})
         if dry_run or not chosen:
             verb = "would replay" if dry_run else "nothing to replay:"

@@ -70,8 +70,11 @@ class PartnerProfile(BaseModel):
         description="what a transaction that breaks its structure schema gets: rejected "
         "(AK5 R), accepted with its errors reported (AK5 E), or no validation",
     )
-    duplicates: Literal["reject", "accept"] = Field(
-        "reject", description="what to do with a repeated ISA13/UNB5 inside the window"
+    duplicates: Literal["reject", "ignore", "accept"] = Field(
+        "reject",
+        description="a repeated ISA13/UNB5 inside the window: stored as a duplicate and "
+        "answered with a rejecting TA1 (025) or CONTRL (26) (reject), stored as a duplicate "
+        "with no answer (ignore), or processed as new (accept)",
     )
 
     def syntax(self, syntax: str) -> SyntaxProfile | None:

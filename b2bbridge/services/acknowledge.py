@@ -110,6 +110,8 @@ def send_acks(ctx: ServiceContext, profile: PartnerProfile, acks: list[PendingAc
 
     A failed send leaves the outbound record pending, to be sent again later; the inbound
     message is not failed for it, because its own processing is complete and committed.
+    Inside a batch (group commit) the delivery is held back until the batch commits, and
+    the acks handed over count as sent: a later failure leaves them pending the same way.
     """
     if not acks:
         return 0
@@ -117,17 +119,37 @@ def send_acks(ctx: ServiceContext, profile: PartnerProfile, acks: list[PendingAc
     if name is None or name not in ctx.connectors:
         log.warning("ack_not_sent", partner=profile.partner, reason="no outbox connector")
         return 0
-    connector = ctx.connector(name)
-    sent = 0
+    if ctx.deferred_sends is not None:
+        ctx.deferred_sends.append(lambda later: deliver_acks(later, profile, acks))
+        return len(acks)
+    sent = deliver_acks(ctx, profile, acks)
+    if sent:
+        mark_sent(ctx, sent)
+    return len(sent)
+
+
+def deliver_acks(ctx: ServiceContext, profile: PartnerProfile, acks: list[PendingAck]) -> list[int]:
+    """Hand each ack to the outbox connector; the outbound ids that went.
+
+    The caller records them as sent (:func:`mark_sent`); until then a crash leaves them
+    pending, and they are sent again, under the same control numbers, by the recovery sweep.
+    """
+    connector = ctx.connector(profile.outbox_connector or "")
+    sent: list[int] = []
     for ack in acks:
         try:
             where = connector.send(ack.filename, ack.data)
         except Exception as exc:  # noqa: BLE001 - any send failure leaves the ack pending
             log.error("ack_send_failed", partner=profile.partner, kind=ack.kind, error=str(exc))
             continue
-        with ctx.uow() as uow:
-            uow.outbound.set_status(ack.outbound_id, "sent")
-            uow.commit()
         log.info("ack_sent", partner=profile.partner, kind=ack.kind, destination=where)
-        sent += 1
+        sent.append(ack.outbound_id)
     return sent
+
+
+def mark_sent(ctx: ServiceContext, outbound_ids: list[int]) -> None:
+    """Record deliveries in one transaction."""
+    with ctx.uow() as uow:
+        for outbound_id in outbound_ids:
+            uow.outbound.set_status(outbound_id, "sent")
+        uow.commit()

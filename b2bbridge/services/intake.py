@@ -40,7 +40,9 @@ from b2bbridge.ports import (
 )
 from b2bbridge.services.context import ServiceContext
 from b2bbridge.services.receive import Received, receive_payload
+from b2bbridge.services.results import MessageResult
 from b2bbridge.services.run import SummaryRow, run_once
+from b2bbridge.services.sync_work import enqueue_after_store
 
 log = structlog.get_logger("b2bbridge.intake")
 
@@ -105,6 +107,9 @@ def receive_orders(
             orders=[o.number for o in s.orders],
             new_documents=r.new_documents,
         )
+        if r.new_documents:  # a stored order starts the flows it triggers, as in the pipeline
+            stored = MessageResult(r.message_id, partner=s.partner, documents=r.new_documents)
+            enqueue_after_store(ctx, stored)
     return results
 
 

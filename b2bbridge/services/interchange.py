@@ -67,7 +67,22 @@ class InterchangeBatch:
 def map_unit(
     ctx: ServiceContext, batch: InterchangeBatch, tx: Transaction, builder: OutcomeBuilder
 ) -> MappedUnit:
-    """Map one transaction with the partner's mapping for its type; never raises."""
+    """Map one transaction with the partner's mapping for its type; never raises.
+
+    Once mapped, a business transaction's segments are let go: the interchange's units wait
+    for its trailer before they are stored, and keeping every segment of a day's orders
+    until then would make memory grow with the file. An acknowledgement keeps them, for
+    reconciliation reads them at store time.
+    """
+    unit = _map_unit(ctx, batch, tx, builder)
+    if not unit.is_ack:
+        tx.segments = []
+    return unit
+
+
+def _map_unit(
+    ctx: ServiceContext, batch: InterchangeBatch, tx: Transaction, builder: OutcomeBuilder
+) -> MappedUnit:
     unit = MappedUnit(tx)
     profile = batch.profile
     if profile is None or tx.has_errors:
@@ -244,7 +259,9 @@ def commit_interchange(
                 reconcile_ta1(uow, partner=profile.partner, message_id=msg.id, segment=segment)
                 result.reconciled += 1
         if profile is not None and replay_of is None and not batch.only_acks:
-            acks = prepare_acks(ctx, uow, message_id=msg.id, profile=profile, outcome=outcome)
+            answered = _duplicate_outcome(outcome, msg, profile) if duplicate else outcome
+            if answered is not None:
+                acks = prepare_acks(ctx, uow, message_id=msg.id, profile=profile, outcome=answered)
         uow.commit()
     if profile is not None:
         result.acks += send_acks(ctx, profile, acks)
@@ -255,6 +272,34 @@ def commit_interchange(
         transactions=len(batch.units),
         duplicate=duplicate,
     )
+
+
+def _duplicate_outcome(
+    outcome: InterchangeOutcome, msg: MessageRecord, profile: PartnerProfile
+) -> InterchangeOutcome | None:
+    """What a duplicate interchange is answered with, by the partner's policy.
+
+    ``reject``: the interchange as read, plus an ``interchange_duplicate`` problem, which
+    makes the ack a rejecting TA1 (note 025) or CONTRL (error 26) and nothing else, so the
+    partner learns that the resend was refused rather than processed twice. ``ignore``:
+    no answer at all (None).
+    """
+    if profile.duplicates == "ignore":
+        return None
+    header = outcome.header
+    problem = Problem(
+        "interchange_duplicate",
+        f"interchange {header.control_number} from {header.sender.id} was already received",
+        Location(
+            file=msg.filename,
+            interchange=header.control_number,
+            segment_id=header.segment.tag,
+            segment_index=header.segment.index,
+            line=header.segment.line,
+            byte_offset=header.segment.offset,
+        ),
+    )
+    return InterchangeOutcome(header, groups=outcome.groups, problems=[*outcome.problems, problem])
 
 
 def _located(problem: Problem, msg: MessageRecord) -> Problem:

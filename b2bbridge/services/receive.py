@@ -1,7 +1,7 @@
 """Receive: take what a connector has ready, store it durably, queue it, then let it go.
 
-The order matters. The payload and its message row are committed before the work is
-queued, and the source is confirmed (moved out of the inbox, deleted on the server) only
+The order matters. The payload, its message row and its work item are committed in one
+transaction, and the source is confirmed (moved out of the inbox, deleted on the server) only
 after processing has decided where it belongs, so a crash at any point leads to a re-read,
 never to a loss. A re-read payload is recognised by its content hash and recorded as a
 duplicate of the first: the file name is never trusted for that.
@@ -57,6 +57,7 @@ def receive_payload(
                 code="payload_duplicate",
                 detail={"duplicate_of": earlier[0].id},
             )
+        item_id = None if earlier else uow.work.add("process", message_id)
         uow.commit()
     item = InboundFile(connector=connector, ref=filename or "", name=filename or "", size=len(data))
     if earlier:
@@ -68,7 +69,8 @@ def receive_payload(
             correlation_id=correlation_id,
         )
         return Received(item, message_id, duplicate_of=earlier[0].id)
-    ctx.queue.enqueue("process", message_id)
+    assert item_id is not None
+    ctx.queue.announce(item_id)
     log.info(
         "message_received",
         message_id=message_id,

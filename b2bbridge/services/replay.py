@@ -73,6 +73,26 @@ def select_dead_letters(
     return sorted(found, key=lambda d: d.id)
 
 
+SYNC_CONNECTOR_PREFIXES = ("system:", "sync:")
+
+
+def split_sync_dead_letters(
+    ctx: ServiceContext, dead_letters: Sequence[DeadLetterRecord]
+) -> tuple[list[DeadLetterRecord], list[DeadLetterRecord]]:
+    """(pipeline, sync) dead letters: a sync flow's failures replay with ``sync replay``.
+
+    A failed sync record or run is kept as a message whose connector is ``system:<target>``
+    or ``sync:<flow>``; pushing its JSON through the inbound pipeline would be wrong.
+    """
+    pipeline: list[DeadLetterRecord] = []
+    sync: list[DeadLetterRecord] = []
+    with ctx.uow() as uow:
+        for dl in dead_letters:
+            connector = uow.messages.get(dl.message_id).connector or ""
+            (sync if connector.startswith(SYNC_CONNECTOR_PREFIXES) else pipeline).append(dl)
+    return pipeline, sync
+
+
 def replay_dead_letters(
     ctx: ServiceContext,
     dead_letters: Sequence[DeadLetterRecord],

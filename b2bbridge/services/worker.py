@@ -4,6 +4,12 @@ A leased item that is never completed (the worker was killed) comes back when it
 expires, so a crash costs a retry, never a message. Transient failures are released with a
 backoff delay computed by :mod:`disposition`; the last failed attempt, and any permanent
 failure, ends as a dead letter with the attempts counted.
+
+Work items are dispatched on their kind: ``process`` runs a received message through the
+inbound pipeline (and then queues the sync flows its stored documents trigger), ``sync``
+runs a triggered flow (:mod:`b2bbridge.services.sync_work`). An item of any other kind
+is a bug or a newer producer: it is dead-lettered at once with code
+``work_kind_unknown``, never dropped and never retried.
 """
 
 from __future__ import annotations
@@ -14,21 +20,36 @@ from datetime import timedelta
 
 import structlog
 
-from b2bbridge.core.errors import B2BError, Disposition, TransientError
+from b2bbridge.core.errors import B2BError
 from b2bbridge.logs import bind_message
 from b2bbridge.ports import NotFoundError, WorkItem
+from b2bbridge.services.batch import run_batch
 from b2bbridge.services.context import ServiceContext
 from b2bbridge.services.deadletter import record_dead_letter
-from b2bbridge.services.disposition import decide
+from b2bbridge.services.disposition import retry_or_failure
 from b2bbridge.services.inbound import process_message
 from b2bbridge.services.recovery import requeue_stranded, resend_pending
 from b2bbridge.services.results import MessageResult
+from b2bbridge.services.sync_triggers import WORK_KIND as SYNC
+from b2bbridge.services.sync_work import enqueue_after_store, run_sync_work
 
 log = structlog.get_logger("b2bbridge.worker")
 
+PROCESS = "process"
+
 
 def run_item(ctx: ServiceContext, item: WorkItem) -> MessageResult | None:
-    """Process one work item to completion, retry or dead letter. Returns the result if done."""
+    """Do one work item to completion, retry or dead letter; a processed message's result."""
+    if item.kind == PROCESS:
+        return _process(ctx, item)
+    if item.kind == SYNC:
+        run_sync_work(ctx, item, _settle)
+        return None
+    _reject_unknown(ctx, item)
+    return None
+
+
+def _process(ctx: ServiceContext, item: WorkItem) -> MessageResult | None:
     with ctx.uow() as uow:
         msg = uow.messages.get(item.message_id)
     raw = (item.payload or {}).get("replay_of")
@@ -44,8 +65,41 @@ def run_item(ctx: ServiceContext, item: WorkItem) -> MessageResult | None:
         except Exception as exc:  # noqa: BLE001 - every failure gets a disposition
             _dispose(ctx, item, exc)
             return None
+        enqueue_after_store(ctx, result)
         _settle(item, ctx.queue.complete, item.id)
         return result
+
+
+def _reject_unknown(ctx: ServiceContext, item: WorkItem) -> None:
+    """Dead-letter an item no handler knows, on its message, which keeps its own status."""
+    failure = B2BError(
+        f"work item {item.id} is of unknown kind {item.kind!r}; known: {PROCESS}, {SYNC}",
+        code="work_kind_unknown",
+    )
+    with ctx.uow() as uow:
+        try:
+            partner = uow.messages.get(item.message_id).partner
+        except NotFoundError:  # nothing to hang a dead letter on: the failed row says it
+            log.error("work_kind_unknown", item_id=item.id, kind=item.kind, message_id=None)
+            _settle(item, ctx.queue.fail, item.id, error=str(failure))
+            return
+        record_dead_letter(
+            uow,
+            message_id=item.message_id,
+            partner=partner,
+            failure=failure,
+            attempts=item.attempts + 1,
+        )
+        uow.events.append(
+            item.message_id,
+            "work_failed",
+            component="worker",
+            code=failure.code,
+            detail={"item": item.id, "kind": item.kind},
+        )
+        uow.commit()
+    log.error("work_kind_unknown", item_id=item.id, kind=item.kind, message_id=item.message_id)
+    _settle(item, ctx.queue.fail, item.id, error=str(failure))
 
 
 def _settle(item: WorkItem, action: Callable[..., None], *args: object, **kwargs: object) -> None:
@@ -62,32 +116,13 @@ def _settle(item: WorkItem, action: Callable[..., None], *args: object, **kwargs
 
 
 def _dispose(ctx: ServiceContext, item: WorkItem, exc: Exception) -> None:
-    attempts = item.attempts + 1
-    decision = decide(exc, attempts=attempts, policy=ctx.retry)
-    if decision.disposition is Disposition.STOP:
-        _settle(item, ctx.queue.release_for_retry, item.id, delay_seconds=0, error=str(exc))
-        raise exc
-    if decision.disposition is Disposition.RETRY:
-        _settle(
-            item,
-            ctx.queue.release_for_retry,
-            item.id,
-            delay_seconds=decision.delay_seconds,
-            error=str(exc),
-        )
-        log.warning(
-            "work_retry_scheduled",
-            message_id=item.message_id,
-            attempts=attempts,
-            delay_seconds=round(decision.delay_seconds, 2),
-            error=str(exc),
-        )
-        return
-    failure = (
-        exc
-        if isinstance(exc, B2BError)
-        else TransientError(f"{type(exc).__name__}: {exc}", code=decision.code)
+    given_up = retry_or_failure(
+        ctx, item, exc, _settle, event="work_retry_scheduled", message_id=item.message_id
     )
+    if given_up is None:
+        return
+    failure, decision = given_up
+    attempts = item.attempts + 1
     with ctx.uow() as uow:
         msg = uow.messages.get(item.message_id)
         record_dead_letter(
@@ -117,12 +152,10 @@ def drain(
         items = ctx.queue.lease(worker=ctx.worker_name, limit=batch, lease_seconds=lease_seconds)
         if not items:
             return results
-        for item in items:
-            result = run_item(ctx, item)
-            if result is not None:
-                results.append(result)
-                if on_result is not None:
-                    on_result(result)
+        for result in run_batch(ctx, items, run_alone=run_item):
+            results.append(result)
+            if on_result is not None:
+                on_result(result)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,8 +196,7 @@ def work(
         if not items:
             idle(opts.idle_seconds)
             continue
-        for item in items:
-            run_item(ctx, item)
-            done += 1
+        run_batch(ctx, items, run_alone=run_item)
+        done += len(items)
     log.info("worker_stopped", worker=ctx.worker_name, items=done)
     return done

@@ -142,3 +142,26 @@ def test_acks_overdue_is_empty_and_exits_zero(failed: tuple[Deployment, str]) ->
     dep, _ = failed
     result = runner.invoke(cli_for(dep), ["acks", "overdue", "--json"])
     assert (result.exit_code, result.stdout) == (0, "")
+
+
+def test_dlq_replay_leaves_a_sync_flows_dead_letter_to_sync_replay(tmp_path: Path) -> None:
+    from b2bbridge.core.errors import TransientError
+    from b2bbridge.ports import SyncRecord
+    from b2bbridge.services.sync_deadletter import dead_letter_record
+
+    dep = make_deployment(tmp_path)
+    app = open_app(dep)
+    with app.ctx.uow() as uow:
+        record = SyncRecord(entity="stock", key="stock:SKU-1", fields={"sku": "SKU-1"})
+        failure = TransientError("storefront unreachable", code="system_unreachable")
+        letter = dead_letter_record(
+            uow, flow="stock", target="storefront", record=record, failure=failure, attempts=3
+        )
+        uow.commit()
+    app.close()
+
+    result = runner.invoke(cli_for(dep), ["dlq", "replay", str(letter)])
+
+    assert result.exit_code == 0, result.output
+    assert f"replay it with: b2bbridge sync replay {letter}" in result.output
+    assert "nothing to replay: 0 dead letter(s)" in result.stdout

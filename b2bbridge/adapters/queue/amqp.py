@@ -32,7 +32,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import structlog
 from kombu.connection import Connection
@@ -113,6 +113,15 @@ class AmqpWorkQueue:
     def complete(self, item_id: int) -> None:
         self._rows.complete(item_id)
         self._settle(item_id, reject=False)
+
+    def announce(self, item_id: int) -> None:
+        """Publish a committed row's id; if that fails, recovery claims the row later."""
+        self._publish(item_id)
+
+    def complete_many(self, item_ids: Sequence[int]) -> None:
+        self._rows.complete_many(item_ids)
+        for item_id in item_ids:
+            self._settle(item_id, reject=False)
 
     def release_for_retry(self, item_id: int, *, delay_seconds: float, error: str) -> None:
         self._rows.release_for_retry(item_id, delay_seconds=delay_seconds, error=error)

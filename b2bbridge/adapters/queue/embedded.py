@@ -13,12 +13,14 @@ disjoint items without waiting; on SQLite the engine begins every transaction wi
 
 Each call is its own transaction. The table is created by the store's migrations; this
 module declares only the columns it uses, because adapter kinds do not import each other.
+The statements polled all the time are built once and run with bound parameters, so
+SQLAlchemy's statement cache serves them (see ``adapters/store/statements.py``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (
@@ -33,6 +35,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    Update,
+    bindparam,
     case,
     delete,
     func,
@@ -63,6 +67,42 @@ work_items = Table(
     Column("created_at", DateTime(timezone=True)),
 )
 
+_ENQUEUE = insert(work_items)
+_COMPLETE = delete(work_items).where(work_items.c.id == bindparam("b_id"))
+_COMPLETE_MANY = delete(work_items).where(work_items.c.id.in_(bindparam("b_ids", expanding=True)))
+
+
+def _claim_statement(ids: ScalarSelect[int]) -> Update:
+    """Lease the items ``ids`` selects: bound ``b_now``, ``b_worker``, ``b_until``."""
+    return (
+        update(work_items)
+        .where(work_items.c.id.in_(ids))
+        .values(
+            attempts=work_items.c.attempts + case((work_items.c.state == LEASED, 1), else_=0),
+            state=LEASED,
+            leased_by=bindparam("b_worker"),
+            lease_until=bindparam("b_until"),
+        )
+        .returning(*work_items.c)
+    )
+
+
+def _lease_statement(limit: int) -> Update:
+    """Claim up to ``limit`` items due by ``b_due`` or with a lease run out by ``b_now``."""
+    claimable = (
+        select(work_items.c.id)
+        .where(
+            or_(
+                (work_items.c.state == READY) & (work_items.c.available_at <= bindparam("b_due")),
+                (work_items.c.state == LEASED) & (work_items.c.lease_until <= bindparam("b_now")),
+            )
+        )
+        .order_by(work_items.c.available_at, work_items.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return _claim_statement(claimable.scalar_subquery())
+
 
 class EmbeddedWorkQueue:
     """:class:`b2bbridge.ports.WorkQueue` kept in the store's database."""
@@ -71,6 +111,7 @@ class EmbeddedWorkQueue:
         self._engine = engine
         self._clock = clock
         self._naive = engine.dialect.name == "sqlite"
+        self._leases: dict[int, Update] = {}
 
     def enqueue(
         self,
@@ -81,19 +122,22 @@ class EmbeddedWorkQueue:
         delay_seconds: float = 0,
     ) -> int:
         now = self._clock.now()
-        statement = insert(work_items).values(
-            kind=kind,
-            message_id=message_id,
-            payload=None if payload is None else json.dumps(dict(payload), default=str),
-            state=READY,
-            attempts=0,
-            available_at=self._stored(now + timedelta(seconds=delay_seconds)),
-            created_at=self._stored(now),
-        )
+        values = {
+            "kind": kind,
+            "message_id": message_id,
+            "payload": None if payload is None else json.dumps(dict(payload), default=str),
+            "state": READY,
+            "attempts": 0,
+            "available_at": self._stored(now + timedelta(seconds=delay_seconds)),
+            "created_at": self._stored(now),
+        }
         with self._engine.begin() as connection:
-            key = connection.execute(statement).inserted_primary_key
+            key = connection.execute(_ENQUEUE, values).inserted_primary_key
         assert key is not None
         return int(key[0])
+
+    def announce(self, item_id: int) -> None:
+        """Nothing to do: workers poll the table the row is already in."""
 
     def lease(
         self, *, worker: str, limit: int, lease_seconds: float, overdue_seconds: float = 0
@@ -104,20 +148,16 @@ class EmbeddedWorkQueue:
         AMQP queue uses it to recover only what the broker failed to deliver.
         """
         now = self._stored(self._clock.now())
-        due = now - timedelta(seconds=overdue_seconds)
-        claimable = (
-            select(work_items.c.id)
-            .where(
-                or_(
-                    (work_items.c.state == READY) & (work_items.c.available_at <= due),
-                    (work_items.c.state == LEASED) & (work_items.c.lease_until <= now),
-                )
-            )
-            .order_by(work_items.c.available_at, work_items.c.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        return self._claim(claimable.scalar_subquery(), worker, now, lease_seconds)
+        statement = self._leases.get(limit)
+        if statement is None:
+            statement = self._leases[limit] = _lease_statement(limit)
+        params = {
+            "b_due": now - timedelta(seconds=overdue_seconds),
+            "b_now": now,
+            "b_worker": worker,
+            "b_until": now + timedelta(seconds=lease_seconds),
+        }
+        return self._run_claim(statement, params)
 
     def claim(self, item_id: int, *, worker: str, lease_seconds: float) -> WorkItem | None:
         """Lease one named item if it is claimable now; None if done, leased or not yet due."""
@@ -129,30 +169,26 @@ class EmbeddedWorkQueue:
                 (work_items.c.state == LEASED) & (work_items.c.lease_until <= now),
             ),
         )
-        items = self._claim(claimable.scalar_subquery(), worker, now, lease_seconds)
+        statement = _claim_statement(claimable.scalar_subquery())
+        params = {"b_worker": worker, "b_until": now + timedelta(seconds=lease_seconds)}
+        items = self._run_claim(statement, params)
         return items[0] if items else None
 
-    def _claim(
-        self, ids: ScalarSelect[int], worker: str, now: datetime, lease_seconds: float
-    ) -> list[WorkItem]:
-        statement = (
-            update(work_items)
-            .where(work_items.c.id.in_(ids))
-            .values(
-                attempts=work_items.c.attempts + case((work_items.c.state == LEASED, 1), else_=0),
-                state=LEASED,
-                leased_by=worker,
-                lease_until=now + timedelta(seconds=lease_seconds),
-            )
-            .returning(*work_items.c)
-        )
+    def _run_claim(self, statement: Update, params: dict[str, object]) -> list[WorkItem]:
         with self._engine.begin() as connection:
-            rows = connection.execute(statement).mappings().all()
+            rows = connection.execute(statement, params).mappings().all()
         items = [self._to_item(row) for row in rows]
         return sorted(items, key=lambda item: item.id)
 
     def complete(self, item_id: int) -> None:
-        self._change(delete(work_items).where(work_items.c.id == item_id), item_id)
+        self._change(_COMPLETE, item_id, {"b_id": item_id})
+
+    def complete_many(self, item_ids: Sequence[int]) -> None:
+        """One transaction for a batch's worth of finished items (see services/batch.py)."""
+        if not item_ids:
+            return
+        with self._engine.begin() as connection:
+            connection.execute(_COMPLETE_MANY, {"b_ids": list(item_ids)})
 
     def release_for_retry(self, item_id: int, *, delay_seconds: float, error: str) -> None:
         available = self._stored(self._clock.now() + timedelta(seconds=delay_seconds))
@@ -184,9 +220,11 @@ class EmbeddedWorkQueue:
         with self._engine.connect() as connection:
             return int(connection.execute(query).scalar_one())
 
-    def _change(self, statement: Executable, item_id: int) -> None:
+    def _change(
+        self, statement: Executable, item_id: int, params: dict[str, object] | None = None
+    ) -> None:
         with self._engine.begin() as connection:
-            result = connection.execute(statement)
+            result = connection.execute(statement, params)
             if result.rowcount != 1:
                 raise NotFoundError(f"no work item {item_id}", code="work_item_not_found")
 

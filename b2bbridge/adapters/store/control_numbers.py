@@ -13,8 +13,19 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-from b2bbridge.adapters.store.statements import insert_for
+from b2bbridge.adapters.store.statements import Prepared, insert_on
 from b2bbridge.adapters.store.tables import control_numbers
+
+_ALLOCATE = Prepared(
+    lambda dialect: (
+        insert_on(dialect, control_numbers)
+        .on_conflict_do_update(
+            index_elements=[control_numbers.c.partner, control_numbers.c.kind],
+            set_={"last_value": control_numbers.c.last_value + 1},
+        )
+        .returning(control_numbers.c.last_value)
+    )
+)
 
 
 class SqlControlNumbers:
@@ -25,14 +36,5 @@ class SqlControlNumbers:
 
     def allocate(self, partner: str, kind: str) -> int:
         """The next number for (partner, kind), starting at 1."""
-        table = control_numbers
-        statement = (
-            insert_for(self._connection, table)
-            .values(partner=partner, kind=kind, last_value=1)
-            .on_conflict_do_update(
-                index_elements=[table.c.partner, table.c.kind],
-                set_={"last_value": table.c.last_value + 1},
-            )
-            .returning(table.c.last_value)
-        )
-        return int(self._connection.execute(statement).scalar_one())
+        values = {"partner": partner, "kind": kind, "last_value": 1}
+        return int(self._connection.execute(_ALLOCATE.on(self._connection), values).scalar_one())

@@ -11,11 +11,23 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Connection, RowMapping, select
+from sqlalchemy import Connection, RowMapping, bindparam, select
 
-from b2bbridge.adapters.store.statements import insert_for
+from b2bbridge.adapters.store.statements import Prepared, insert_on
 from b2bbridge.adapters.store.tables import NO_DATE, documents
 from b2bbridge.ports import Clock, DocumentRecord, NotFoundError
+
+_KEY = ("partner", "doc_type", "doc_number", "doc_date")
+_ADD = Prepared(
+    lambda dialect: (
+        insert_on(dialect, documents)
+        .on_conflict_do_nothing(index_elements=list(_KEY))
+        .returning(documents.c.id)
+    )
+)
+_EXISTING = select(documents.c.id).where(
+    *(documents.c[name] == bindparam(f"b_{name}") for name in _KEY)
+)
 
 
 class SqlDocumentRepository:
@@ -43,24 +55,19 @@ class SqlDocumentRepository:
             "doc_number": doc_number,
             "doc_date": doc_date or NO_DATE,
         }
-        statement = (
-            insert_for(self._connection, documents)
-            .values(
-                transaction_id=transaction_id,
-                message_id=message_id,
-                schema_version=schema_version,
-                body=body,
-                created_at=self._clock.now(),
-                **key,
-            )
-            .on_conflict_do_nothing(index_elements=list(key))
-            .returning(documents.c.id)
-        )
-        new_id = self._connection.execute(statement).scalar_one_or_none()
+        values = {
+            "transaction_id": transaction_id,
+            "message_id": message_id,
+            "schema_version": schema_version,
+            "body": body,
+            "created_at": self._clock.now(),
+            **key,
+        }
+        new_id = self._connection.execute(_ADD.on(self._connection), values).scalar_one_or_none()
         if new_id is not None:
             return int(new_id), True
-        existing = select(documents.c.id).filter_by(**key)
-        return int(self._connection.execute(existing).scalar_one()), False
+        params = {f"b_{name}": value for name, value in key.items()}
+        return int(self._connection.execute(_EXISTING, params).scalar_one()), False
 
     def get(self, id: int) -> DocumentRecord:
         query = select(documents).where(documents.c.id == id)

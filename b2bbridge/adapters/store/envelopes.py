@@ -6,12 +6,25 @@ interchange already received within the duplicate window.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 
 from b2bbridge.adapters.store.tables import interchanges, transactions
 from b2bbridge.ports import Clock, InterchangeRecord, NotFoundError, TransactionRecord
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # "since the beginning": no window
+_ADD_INTERCHANGE = insert(interchanges)
+_BY_CONTROL_NUMBER = (
+    select(interchanges)
+    .where(
+        interchanges.c.partner == bindparam("b_partner"),
+        interchanges.c.control_number == bindparam("b_control_number"),
+        interchanges.c.created_at >= bindparam("b_since"),
+    )
+    .order_by(interchanges.c.id)
+)
+_ADD_TRANSACTION = insert(transactions)
 
 
 class SqlInterchangeRepository:
@@ -33,18 +46,18 @@ class SqlInterchangeRepository:
         date: date | None,
         status: str,
     ) -> int:
-        statement = insert(interchanges).values(
-            message_id=message_id,
-            partner=partner,
-            syntax=syntax,
-            control_number=control_number,
-            sender=sender,
-            receiver=receiver,
-            date=date,
-            status=status,
-            created_at=self._clock.now(),
-        )
-        key = self._connection.execute(statement).inserted_primary_key
+        values = {
+            "message_id": message_id,
+            "partner": partner,
+            "syntax": syntax,
+            "control_number": control_number,
+            "sender": sender,
+            "receiver": receiver,
+            "date": date,
+            "status": status,
+            "created_at": self._clock.now(),
+        }
+        key = self._connection.execute(_ADD_INTERCHANGE, values).inserted_primary_key
         assert key is not None
         return int(key[0])
 
@@ -52,12 +65,12 @@ class SqlInterchangeRepository:
         self, *, partner: str, control_number: str, since: datetime | None
     ) -> list[InterchangeRecord]:
         """Interchanges with this control number stored at or after ``since``, oldest first."""
-        query = select(interchanges).where(
-            interchanges.c.partner == partner, interchanges.c.control_number == control_number
-        )
-        if since is not None:
-            query = query.where(interchanges.c.created_at >= since)
-        rows = self._connection.execute(query.order_by(interchanges.c.id)).mappings()
+        params = {
+            "b_partner": partner,
+            "b_control_number": control_number,
+            "b_since": since if since is not None else _EPOCH,
+        }
+        rows = self._connection.execute(_BY_CONTROL_NUMBER, params).mappings()
         return [InterchangeRecord(**row) for row in rows]
 
     def for_message(self, message_id: int) -> list[InterchangeRecord]:
@@ -90,16 +103,16 @@ class SqlTransactionRepository:
         status: str,
         segment_count: int,
     ) -> int:
-        statement = insert(transactions).values(
-            interchange_id=interchange_id,
-            group_control_number=group_control_number,
-            control_number=control_number,
-            type=type,
-            status=status,
-            segment_count=segment_count,
-            created_at=self._clock.now(),
-        )
-        key = self._connection.execute(statement).inserted_primary_key
+        values = {
+            "interchange_id": interchange_id,
+            "group_control_number": group_control_number,
+            "control_number": control_number,
+            "type": type,
+            "status": status,
+            "segment_count": segment_count,
+            "created_at": self._clock.now(),
+        }
+        key = self._connection.execute(_ADD_TRANSACTION, values).inserted_primary_key
         assert key is not None
         return int(key[0])
 

@@ -10,6 +10,8 @@ from b2bbridge.adapters.store.statements import decode_json, encode_json
 from b2bbridge.adapters.store.tables import events
 from b2bbridge.ports import Clock, EventRecord
 
+_APPEND = insert(events)
+
 
 class SqlEventRepository:
     """The ``events`` table behind :class:`b2bbridge.ports.EventRepository`."""
@@ -27,15 +29,15 @@ class SqlEventRepository:
         code: str | None = None,
         detail: Mapping[str, object] | None = None,
     ) -> int:
-        statement = insert(events).values(
-            message_id=message_id,
-            state=state,
-            component=component,
-            code=code,
-            detail=encode_json(detail),
-            created_at=self._clock.now(),
-        )
-        key = self._connection.execute(statement).inserted_primary_key
+        values = {
+            "message_id": message_id,
+            "state": state,
+            "component": component,
+            "code": code,
+            "detail": encode_json(detail),
+            "created_at": self._clock.now(),
+        }
+        key = self._connection.execute(_APPEND, values).inserted_primary_key
         assert key is not None
         return int(key[0])
 

@@ -11,13 +11,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import Connection, RowMapping, exists, insert, select, update
+from sqlalchemy import Connection, RowMapping, bindparam, exists, insert, select, update
 
 from b2bbridge.adapters.store.events import SqlEventRepository
 from b2bbridge.adapters.store.tables import messages, work_items
 from b2bbridge.ports import Clock, MessageRecord, NotFoundError
 
 FIRST_STATUS = {"in": "received", "out": "created"}
+_ADD = insert(messages)
+_GET = select(messages).where(messages.c.id == bindparam("b_id"))
+_UPDATE = update(messages).where(messages.c.id == bindparam("b_id"))
+_BY_PAYLOAD = select(messages).where(messages.c.payload_sha256 == bindparam("b_sha256"))
+_BY_PAYLOAD_UNKNOWN = _BY_PAYLOAD.where(messages.c.partner.is_(None)).order_by(messages.c.id)
+_BY_PAYLOAD_PARTNER = _BY_PAYLOAD.where(messages.c.partner == bindparam("b_partner")).order_by(
+    messages.c.id
+)
 
 
 class SqlMessageRepository:
@@ -57,16 +65,14 @@ class SqlMessageRepository:
             "created_at": now,
             "updated_at": now,
         }
-        key = self._connection.execute(insert(messages).values(values)).inserted_primary_key
+        key = self._connection.execute(_ADD, values).inserted_primary_key
         assert key is not None
         message_id = int(key[0])
         self._events.append(message_id, status, component=connector)
         return message_id
 
     def get(self, id: int) -> MessageRecord:
-        row = (
-            self._connection.execute(select(messages).where(messages.c.id == id)).mappings().first()
-        )
+        row = self._connection.execute(_GET, {"b_id": id}).mappings().first()
         if row is None:
             raise NotFoundError(f"no message {id}", code="message_not_found")
         return _to_record(row)
@@ -85,12 +91,11 @@ class SqlMessageRepository:
 
     def find_by_payload(self, sha256: str, *, partner: str | None) -> list[MessageRecord]:
         """Earlier messages with the same bytes; ``partner=None`` matches unknown partners."""
-        query = select(messages).where(messages.c.payload_sha256 == sha256)
         if partner is None:
-            query = query.where(messages.c.partner.is_(None))
+            rows = self._connection.execute(_BY_PAYLOAD_UNKNOWN, {"b_sha256": sha256}).mappings()
         else:
-            query = query.where(messages.c.partner == partner)
-        rows = self._connection.execute(query.order_by(messages.c.id)).mappings()
+            params = {"b_sha256": sha256, "b_partner": partner}
+            rows = self._connection.execute(_BY_PAYLOAD_PARTNER, params).mappings()
         return [_to_record(row) for row in rows]
 
     def set_partner(self, id: int, partner: str) -> None:
@@ -136,12 +141,8 @@ class SqlMessageRepository:
         return [_to_record(row) for row in self._connection.execute(query.limit(limit)).mappings()]
 
     def _update(self, id: int, **values: str) -> None:
-        statement = (
-            update(messages)
-            .where(messages.c.id == id)
-            .values(updated_at=self._clock.now(), **values)
-        )
-        if self._connection.execute(statement).rowcount != 1:
+        params = {"b_id": id, "updated_at": self._clock.now(), **values}
+        if self._connection.execute(_UPDATE, params).rowcount != 1:
             raise NotFoundError(f"no message {id}", code="message_not_found")
 
 

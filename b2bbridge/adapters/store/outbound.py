@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from b2bbridge.adapters.store.tables import outbound
 from b2bbridge.ports import Clock, NotFoundError, OutboundRecord
+
+_ADD = insert(outbound)
+_SET_STATUS = update(outbound).where(outbound.c.id == bindparam("b_id"))
 
 
 class SqlOutboundRepository:
@@ -31,20 +34,20 @@ class SqlOutboundRepository:
         status: str,
     ) -> int:
         now = self._clock.now()
-        statement = insert(outbound).values(
-            message_id=message_id,
-            partner=partner,
-            kind=kind,
-            interchange_control_number=interchange_control_number,
-            group_control_number=group_control_number,
-            transaction_control_number=transaction_control_number,
-            payload_sha256=payload_sha256,
-            destination=destination,
-            status=status,
-            created_at=now,
-            updated_at=now,
-        )
-        key = self._connection.execute(statement).inserted_primary_key
+        values = {
+            "message_id": message_id,
+            "partner": partner,
+            "kind": kind,
+            "interchange_control_number": interchange_control_number,
+            "group_control_number": group_control_number,
+            "transaction_control_number": transaction_control_number,
+            "payload_sha256": payload_sha256,
+            "destination": destination,
+            "status": status,
+            "created_at": now,
+            "updated_at": now,
+        }
+        key = self._connection.execute(_ADD, values).inserted_primary_key
         assert key is not None
         return int(key[0])
 
@@ -54,12 +57,8 @@ class SqlOutboundRepository:
         return [OutboundRecord(**row) for row in rows]
 
     def set_status(self, id: int, status: str) -> None:
-        statement = (
-            update(outbound)
-            .where(outbound.c.id == id)
-            .values(status=status, updated_at=self._clock.now())
-        )
-        if self._connection.execute(statement).rowcount != 1:
+        params = {"b_id": id, "status": status, "updated_at": self._clock.now()}
+        if self._connection.execute(_SET_STATUS, params).rowcount != 1:
             raise NotFoundError(f"no outbound document {id}", code="outbound_not_found")
 
     def get(self, id: int) -> OutboundRecord:

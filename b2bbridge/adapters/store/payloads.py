@@ -10,14 +10,18 @@ from __future__ import annotations
 import hashlib
 import zlib
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
-from b2bbridge.adapters.store.statements import insert_for
+from b2bbridge.adapters.store.statements import Prepared, insert_on
 from b2bbridge.adapters.store.tables import payloads
 from b2bbridge.core.errors import B2BError
 from b2bbridge.ports import Clock, NotFoundError
 
 COMPRESSION_LEVEL = 6
+_PUT = Prepared(
+    lambda dialect: insert_on(dialect, payloads).on_conflict_do_nothing(index_elements=["sha256"])
+)
+_GET = select(payloads.c.compressed).where(payloads.c.sha256 == bindparam("b_sha256"))
 
 
 class SqlPayloadRepository:
@@ -29,18 +33,17 @@ class SqlPayloadRepository:
 
     def put(self, data: bytes) -> str:
         digest = hashlib.sha256(data).hexdigest()
-        statement = insert_for(self._connection, payloads).values(
-            sha256=digest,
-            size=len(data),
-            compressed=zlib.compress(data, COMPRESSION_LEVEL),
-            created_at=self._clock.now(),
-        )
-        self._connection.execute(statement.on_conflict_do_nothing(index_elements=["sha256"]))
+        values = {
+            "sha256": digest,
+            "size": len(data),
+            "compressed": zlib.compress(data, COMPRESSION_LEVEL),
+            "created_at": self._clock.now(),
+        }
+        self._connection.execute(_PUT.on(self._connection), values)
         return digest
 
     def get(self, sha256: str) -> bytes:
-        query = select(payloads.c.compressed).where(payloads.c.sha256 == sha256)
-        compressed = self._connection.execute(query).scalar_one_or_none()
+        compressed = self._connection.execute(_GET, {"b_sha256": sha256}).scalar_one_or_none()
         if compressed is None:
             raise NotFoundError(f"no payload with sha256 {sha256}", code="payload_not_found")
         data = zlib.decompress(compressed)

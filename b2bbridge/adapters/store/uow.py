@@ -19,10 +19,12 @@ from b2bbridge.adapters.store.dead_letters import SqlDeadLetterRepository
 from b2bbridge.adapters.store.documents import SqlDocumentRepository
 from b2bbridge.adapters.store.envelopes import SqlInterchangeRepository, SqlTransactionRepository
 from b2bbridge.adapters.store.events import SqlEventRepository
+from b2bbridge.adapters.store.idempotency import SqlIdempotencyRepository
 from b2bbridge.adapters.store.messages import SqlMessageRepository
 from b2bbridge.adapters.store.outbound import SqlOutboundRepository
 from b2bbridge.adapters.store.payloads import SqlPayloadRepository
 from b2bbridge.adapters.store.scope import ConnectionScope
+from b2bbridge.adapters.store.work import SqlWorkRepository
 from b2bbridge.ports import Clock, UnitOfWorkFactory
 
 
@@ -39,6 +41,8 @@ class SqlUnitOfWork(ConnectionScope):
     dead_letters: SqlDeadLetterRepository
     control_numbers: SqlControlNumbers
     ack_expectations: SqlAckExpectationRepository
+    work: SqlWorkRepository
+    idempotency: SqlIdempotencyRepository
 
     def __init__(self, engine: Engine, clock: Clock | None = None) -> None:
         super().__init__(engine, clock or _WallClock())
@@ -54,6 +58,8 @@ class SqlUnitOfWork(ConnectionScope):
         self.dead_letters = SqlDeadLetterRepository(connection, clock)
         self.control_numbers = SqlControlNumbers(connection)
         self.ack_expectations = SqlAckExpectationRepository(connection, clock)
+        self.work = SqlWorkRepository(connection, clock)
+        self.idempotency = SqlIdempotencyRepository(connection, clock)
 
 
 class _WallClock:
