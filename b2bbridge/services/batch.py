@@ -29,7 +29,7 @@ from b2bbridge.logs import bind_message
 from b2bbridge.ports import BatchScope, WorkItem
 from b2bbridge.services.acknowledge import mark_sent
 from b2bbridge.services.context import DeferredSend, ServiceContext
-from b2bbridge.services.inbound import process_message
+from b2bbridge.services.inbound import pending_message, process_message
 from b2bbridge.services.results import MessageResult
 from b2bbridge.services.sync_work import enqueue_after_store
 
@@ -95,17 +95,13 @@ def _inside(ctx: ServiceContext, scope: BatchScope, items: list[WorkItem]) -> _O
 
 
 def _process(ctx: ServiceContext, item: WorkItem, outcome: _Outcome) -> MessageResult | None:
-    with ctx.uow() as uow:
-        msg = uow.messages.get(item.message_id)
-    raw = (item.payload or {}).get("replay_of")
-    replay_of = raw if isinstance(raw, int) else None
-    if replay_of is None and msg.status != "received":
-        # Done before a crash stopped a worker from completing the item: nothing to redo.
-        log.info("work_already_done", message_id=msg.id, status=msg.status)
+    pending = pending_message(ctx, item)
+    if pending is None:
         outcome.settled.append(item)
         return None
+    msg = pending.message
     with bind_message(correlation_id=msg.correlation_id, message_id=msg.id, partner=msg.partner):
-        return process_message(ctx, item.message_id, replay_of=replay_of)
+        return process_message(ctx, item.message_id, replay_of=pending.replay_of)
 
 
 def _after_commit(ctx: ServiceContext, outcome: _Outcome) -> None:

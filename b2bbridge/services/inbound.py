@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import structlog
 
@@ -29,7 +30,7 @@ from b2bbridge.core.edi.reader import read_events
 from b2bbridge.core.edi.segments import Segment
 from b2bbridge.core.errors import B2BError, Problem, UnknownPartnerError
 from b2bbridge.core.partner import PartnerProfile
-from b2bbridge.ports import MessageRecord
+from b2bbridge.ports import MessageRecord, WorkItem
 from b2bbridge.services.context import ServiceContext
 from b2bbridge.services.deadletter import record_dead_letter
 from b2bbridge.services.documents import document_format, process_document_payload
@@ -43,6 +44,31 @@ def _observed(events: Iterable[Event], builder: OutcomeBuilder) -> Iterator[Even
     for ev in events:
         builder.observe(ev)
         yield ev
+
+
+@dataclass(frozen=True, slots=True)
+class PendingMessage:
+    """A work item's message, still to be processed, and the dead letter it replays, if any."""
+
+    message: MessageRecord
+    replay_of: int | None
+
+
+def pending_message(ctx: ServiceContext, item: WorkItem) -> PendingMessage | None:
+    """What a ``process`` item still has to do; None when its message is already done.
+
+    A worker that processed the message and then crashed before completing the item
+    leaves it to be leased again: the message is no longer ``received``, so there is
+    nothing to redo, only the item to settle. A replay always runs.
+    """
+    with ctx.uow() as uow:
+        msg = uow.messages.get(item.message_id)
+    raw = (item.payload or {}).get("replay_of")
+    replay_of = raw if isinstance(raw, int) else None
+    if replay_of is None and msg.status != "received":
+        log.info("work_already_done", message_id=msg.id, status=msg.status)
+        return None
+    return PendingMessage(msg, replay_of)
 
 
 def process_message(

@@ -64,13 +64,6 @@ def payload_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def earlier_message(ctx: ServiceContext, *, partner: str, data: bytes) -> int | None:
-    """The first message this partner sent with exactly these bytes, if any."""
-    with ctx.uow() as uow:
-        found = uow.messages.find_by_payload(payload_digest(data), partner=partner)
-    return min(m.id for m in found) if found else None
-
-
 @dataclass(frozen=True, slots=True)
 class OrderSubmission:
     """One canonical order pushed by a partner, with the exact bytes it arrived as."""

@@ -27,7 +27,7 @@ from b2bbridge.services.batch import run_batch
 from b2bbridge.services.context import ServiceContext
 from b2bbridge.services.deadletter import record_dead_letter
 from b2bbridge.services.disposition import retry_or_failure
-from b2bbridge.services.inbound import process_message
+from b2bbridge.services.inbound import pending_message, process_message
 from b2bbridge.services.recovery import requeue_stranded, resend_pending
 from b2bbridge.services.results import MessageResult
 from b2bbridge.services.sync_triggers import WORK_KIND as SYNC
@@ -50,18 +50,14 @@ def run_item(ctx: ServiceContext, item: WorkItem) -> MessageResult | None:
 
 
 def _process(ctx: ServiceContext, item: WorkItem) -> MessageResult | None:
-    with ctx.uow() as uow:
-        msg = uow.messages.get(item.message_id)
-    raw = (item.payload or {}).get("replay_of")
-    replay_of = raw if isinstance(raw, int) else None
-    if replay_of is None and msg.status != "received":
-        # Done before a crash stopped this worker from completing the item: nothing to redo.
+    pending = pending_message(ctx, item)
+    if pending is None:
         _settle(item, ctx.queue.complete, item.id)
-        log.info("work_already_done", message_id=msg.id, status=msg.status)
         return None
+    msg = pending.message
     with bind_message(correlation_id=msg.correlation_id, message_id=msg.id, partner=msg.partner):
         try:
-            result = process_message(ctx, item.message_id, replay_of=replay_of)
+            result = process_message(ctx, item.message_id, replay_of=pending.replay_of)
         except Exception as exc:  # noqa: BLE001 - every failure gets a disposition
             _dispose(ctx, item, exc)
             return None

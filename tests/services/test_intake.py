@@ -16,7 +16,6 @@ from b2bbridge.config import load_settings
 from b2bbridge.core.model.order import Order
 from b2bbridge.logs import configure_logging
 from b2bbridge.services.intake import (
-    earlier_message,
     message_lineage,
     receive_in_batches,
     receive_order,
@@ -93,8 +92,6 @@ def test_an_order_is_stored_with_its_raw_payload_in_one_commit(app: App) -> None
     assert view["documents"] == [
         {"id": got.document_ids[0], "type": "order", "number": "PO-9", "transaction_id": None}
     ]
-    assert earlier_message(app.ctx, partner="acme", data=data) == got.message_id
-    assert earlier_message(app.ctx, partner="globex", data=data) is None
 
 
 def test_a_repeated_order_number_is_a_new_message_but_not_a_new_document(app: App) -> None:
