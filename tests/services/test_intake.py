@@ -83,6 +83,43 @@ def test_a_large_inbox_is_processed_in_batches_with_progress_and_flat_memory(app
     assert growth < 2 * 2**20, f"memory grew by {growth} bytes over 6 batches"
 
 
+def _rss_mib() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+@pytest.mark.usefixtures("quiet_logs")
+def test_ten_thousand_files_in_an_inbox_are_all_processed_with_flat_memory(app: App) -> None:
+    """The issue's case at full size: every file stored, acknowledged and archived.
+
+    Memory is the process's resident set at each tenth of the run (tracemalloc would
+    double the run time at this size): after the first tenth it must not keep growing,
+    which a leak of even a few kilobytes per file would break.
+    """
+    inbox = _fill(app, 10_000)
+    marks: list[float] = []
+    last_seen = 0
+
+    def progress(done: int, row: SummaryRow) -> None:
+        nonlocal last_seen
+        assert done == last_seen + 1
+        last_seen = done
+        if done % 1_000 == 0:
+            marks.append(_rss_mib())
+
+    counts = receive_in_batches(
+        app.ctx, [app.connectors["acme-folder"]], batch=500, progress=progress
+    )
+    assert counts == {"acknowledged": 10_000}
+    assert last_seen == 10_000
+    assert list(inbox.iterdir()) == []
+    assert len(list((inbox.parent / "archive").iterdir())) == 10_000
+    with app.ctx.uow() as uow:
+        assert len(uow.documents.list(limit=30_000)) == 20_000  # two orders per file
+    growth = max(marks[1:]) - marks[0]
+    assert growth < 24, f"resident memory grew by {growth:.1f} MiB after the first tenth"
+
+
 def test_an_order_is_stored_with_its_raw_payload_in_one_commit(app: App) -> None:
     data = b'{"number": "PO-9", "lines": [{"quantity": "2"}]}'
     order = Order.model_validate_json(data)
