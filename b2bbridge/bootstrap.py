@@ -99,6 +99,21 @@ def build_app(settings: Settings, *, migrate: bool = True) -> App:
         ),
         duplicate_window_days=pipeline.duplicate_window_days,
         schemas=FileSchemaCatalog(settings.path(settings.schemas_dir)),
-        batches=(lambda: SqlBatchScope(engine, clock)) if pipeline.group_commit else None,
+        batches=(lambda: SqlBatchScope(engine, clock)) if _group_commit(settings, engine) else None,
     )
     return App(settings, ctx, definitions, connectors)
+
+
+def _group_commit(settings: Settings, engine: Engine) -> bool:
+    """Whether workers commit a leased batch together (``pipeline.group_commit``).
+
+    ``auto`` turns it on for SQLite, where every commit is a synced write and a message
+    took five of them, and off for PostgreSQL: there a commit is cheap, and a batch would
+    hold its partners' control-number rows locked until it commits, so workers answering
+    the same partner would wait on each other (measured: two workers gave 1.37x one with
+    it, 1.66-1.69x without).
+    """
+    choice = settings.pipeline.group_commit
+    if choice == "auto":
+        return engine.dialect.name == "sqlite"
+    return bool(choice)

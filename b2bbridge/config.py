@@ -53,8 +53,10 @@ class PipelineSettings(BaseModel):
     duplicate_window_days: int = Field(
         90, ge=0, description="how far back a repeated ISA13/UNB5 counts as a duplicate"
     )
-    group_commit: bool = Field(
-        True, description="commit the messages of one leased batch together (one sync)"
+    group_commit: bool | Literal["auto"] = Field(
+        "auto",
+        description="commit the messages of one leased batch together (one sync); auto: "
+        "on for SQLite, off for PostgreSQL",
     )
 
 

@@ -9,7 +9,7 @@ message with its own 997. Two modes:
     queued in one commit) and then processed (read, mapped, stored, 997 rendered, stored
     and written to the outbox), a leased batch of ``pipeline.batch_size`` messages per
     commit (group commit). Time runs from the first receive to the last ack written.
-    ``--no-group-commit`` processes and commits one message at a time instead.
+    ``--group-commit off`` processes and commits one message at a time instead.
 
 ``batch``
     One process, SQLite: the same orders in ONE interchange (how partners usually send a
@@ -20,7 +20,8 @@ message with its own 997. Two modes:
     PostgreSQL and RabbitMQ with ``--workers`` worker processes. Orders are received
     first (not timed); the workers are started and the clock runs from the first order
     they finish to the last, so process start-up is not counted. Run it with 1 and 2
-    workers to get the scale-out ratio.
+    workers to get the scale-out ratio. ``--group-commit auto`` (the default) means off
+    on PostgreSQL; ``on`` forces batches, to compare.
 
 Peak RSS is the measuring process's ``ru_maxrss`` (embedded) or the largest worker's
 (amqp). Run from the repository root::
@@ -99,7 +100,9 @@ def orders(n: int, lines: int, work: Path) -> list[bytes]:
     return result
 
 
-def deployment(work: Path, *, database_url: str = "", broker_url: str = "") -> Path:
+def deployment(
+    work: Path, *, database_url: str = "", broker_url: str = "", group_commit: str = "auto"
+) -> Path:
     """A copy of the example configuration with quiet logs; returns its settings file."""
     for part in ("connectors", "mappings"):
         shutil.copytree(ROOT / part, work / part)
@@ -107,6 +110,8 @@ def deployment(work: Path, *, database_url: str = "", broker_url: str = "") -> P
     toml = toml.replace('log_level = "warning"', 'log_level = "error"')
     toml = toml.replace('database_url = ""', f'database_url = "{database_url}"')
     toml = toml.replace('broker_url = ""', f'broker_url = "{broker_url}"')
+    choice = {"auto": '"auto"', "on": "true", "off": "false"}[group_commit]
+    toml = toml.replace('group_commit = "auto"', f"group_commit = {choice}")
     (work / "b2bbridge.toml").write_text(toml, encoding="utf-8")
     return work / "b2bbridge.toml"
 
@@ -118,12 +123,8 @@ def receive_all(app: App, payloads: list[bytes]) -> None:
         )
 
 
-def run_embedded(payloads: list[bytes], work: Path, group_commit: bool) -> dict[str, object]:
-    config = deployment(work)
-    if not group_commit:
-        toml = config.read_text(encoding="utf-8")
-        config.write_text(toml.replace("group_commit = true", "group_commit = false"), "utf-8")
-    settings = load_settings(config, env={})
+def run_embedded(payloads: list[bytes], work: Path, group_commit: str) -> dict[str, object]:
+    settings = load_settings(deployment(work, group_commit=group_commit), env={})
     from b2bbridge.logs import configure_logging
 
     configure_logging(level="error", fmt="json")
@@ -184,14 +185,16 @@ def run_batch(payloads: list[bytes], work: Path) -> dict[str, object]:
     }
 
 
-def run_amqp(payloads: list[bytes], work: Path, workers: int) -> dict[str, object]:
+def run_amqp(
+    payloads: list[bytes], work: Path, workers: int, group_commit: str
+) -> dict[str, object]:
     schema = f"b2b_bench_{secrets.token_hex(4)}"
     admin = create_engine(POSTGRES)
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     url = f"{POSTGRES}?options=-csearch_path%3D{schema}"
     try:
-        config = deployment(work, database_url=url, broker_url=AMQP)
+        config = deployment(work, database_url=url, broker_url=AMQP, group_commit=group_commit)
         from b2bbridge.logs import configure_logging
 
         configure_logging(level="error", fmt="json")
@@ -252,17 +255,17 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--lines", type=int, default=25)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--no-group-commit", action="store_true")
+    parser.add_argument("--group-commit", choices=["auto", "on", "off"], default="auto")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="b2b-bench-") as tmp:
         work = Path(tmp)
         payloads = orders(args.n, args.lines, work / "corpus")
         if args.mode == "embedded":
-            figures = run_embedded(payloads, work / "site", not args.no_group_commit)
+            figures = run_embedded(payloads, work / "site", args.group_commit)
         elif args.mode == "batch":
             figures = run_batch(payloads, work / "site")
         else:
-            figures = run_amqp(payloads, work / "site", args.workers)
+            figures = run_amqp(payloads, work / "site", args.workers, args.group_commit)
     print(json.dumps(figures))
 
 

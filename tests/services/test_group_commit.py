@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-from pipeline_support import order_850, receive
+from e2e_support import Deployment
+from pipeline_support import open_app, order_850, receive
 
 from b2bbridge.adapters.store.batch import SqlBatchScope
 from b2bbridge.bootstrap import App
@@ -65,13 +66,26 @@ def _documents(app: App) -> list[str]:
         return sorted(d.doc_number for d in uow.documents.list())
 
 
-def test_the_store_offers_group_commit_by_default(app: App) -> None:
-    assert app.ctx.batches is not None
+@pytest.fixture
+def grouped(deployment: Deployment) -> Iterator[App]:
+    """The example deployment with group commit forced on, on either database."""
+    path = deployment.root / "b2bbridge.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('group_commit = "auto"', "group_commit = true"), "utf-8")
+    built = open_app(deployment)
+    yield built
+    built.close()
+
+
+def test_auto_group_commit_is_on_for_sqlite_and_off_for_postgresql(app: App) -> None:
+    on_sqlite = app.settings.resolved_database_url.startswith("sqlite")
+    assert (app.ctx.batches is not None) == on_sqlite
 
 
 def test_a_batch_of_orders_is_stored_and_each_ack_is_sent_only_after_the_commit(
-    app: App,
+    grouped: App,
 ) -> None:
+    app = grouped
     ids = [receive(app, order_850(n, f"PO-GC-{n}")) for n in range(1, 4)]
     name = _outbox(app)
     spy = CommittedCheckingConnector(app.ctx.connectors[name], app.ctx, ids)
@@ -88,8 +102,9 @@ def test_a_batch_of_orders_is_stored_and_each_ack_is_sent_only_after_the_commit(
 
 
 def test_an_order_failing_inside_a_batch_is_undone_alone_and_its_rolled_back_ack_never_sent(
-    app: App, monkeypatch: pytest.MonkeyPatch
+    grouped: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    app = grouped
     ids = [receive(app, order_850(n, f"PO-GCF-{n}")) for n in range(1, 4)]
     failing = ids[1]
 
@@ -120,8 +135,9 @@ def test_an_order_failing_inside_a_batch_is_undone_alone_and_its_rolled_back_ack
 
 
 def test_a_batch_whose_commit_fails_is_processed_again_one_message_at_a_time(
-    app: App, monkeypatch: pytest.MonkeyPatch
+    grouped: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    app = grouped
     ids = [receive(app, order_850(n, f"PO-GCC-{n}")) for n in range(1, 4)]
 
     def refuse(self: SqlBatchScope) -> None:
