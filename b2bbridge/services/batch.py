@@ -29,13 +29,12 @@ from b2bbridge.logs import bind_message
 from b2bbridge.ports import BatchScope, WorkItem
 from b2bbridge.services.acknowledge import mark_sent
 from b2bbridge.services.context import DeferredSend, ServiceContext
-from b2bbridge.services.inbound import pending_message, process_message
+from b2bbridge.services.inbound import PROCESS, pending_message, process_message
 from b2bbridge.services.results import MessageResult
 from b2bbridge.services.sync_work import enqueue_after_store
 
 log = structlog.get_logger("b2bbridge.batch")
 
-PROCESS = "process"
 RunAlone = Callable[[ServiceContext, WorkItem], MessageResult | None]
 
 

@@ -39,6 +39,9 @@ from b2bbridge.services.results import MessageResult
 
 log = structlog.get_logger("b2bbridge.inbound")
 
+PROCESS = "process"
+"""The work kind of a received message waiting for this pipeline."""
+
 
 def _observed(events: Iterable[Event], builder: OutcomeBuilder) -> Iterator[Event]:
     for ev in events:

@@ -18,6 +18,7 @@ import structlog
 from b2bbridge.core.edi.detect import sniff
 from b2bbridge.ports import Connector, InboundFile
 from b2bbridge.services.context import ServiceContext
+from b2bbridge.services.inbound import PROCESS
 
 log = structlog.get_logger("b2bbridge.receive")
 
@@ -57,7 +58,7 @@ def receive_payload(
                 code="payload_duplicate",
                 detail={"duplicate_of": earlier[0].id},
             )
-        item_id = None if earlier else uow.work.add("process", message_id)
+        item_id = None if earlier else uow.work.add(PROCESS, message_id)
         uow.commit()
     item = InboundFile(connector=connector, ref=filename or "", name=filename or "", size=len(data))
     if earlier:

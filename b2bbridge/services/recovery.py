@@ -21,6 +21,7 @@ import structlog
 
 from b2bbridge.ports import OutboundRecord
 from b2bbridge.services.context import ServiceContext
+from b2bbridge.services.inbound import PROCESS
 
 log = structlog.get_logger("b2bbridge.recovery")
 
@@ -37,7 +38,7 @@ def requeue_stranded(
         if not stranded or not requeued_ids_are_new(stranded, requeued):
             break
         for message_id in stranded:
-            ctx.queue.enqueue("process", message_id)
+            ctx.queue.enqueue(PROCESS, message_id)
             log.warning("message_requeued", message_id=message_id, reason="no_work_item")
         requeued.extend(stranded)
         if len(stranded) < limit:

@@ -27,15 +27,13 @@ from b2bbridge.services.batch import run_batch
 from b2bbridge.services.context import ServiceContext
 from b2bbridge.services.deadletter import record_dead_letter
 from b2bbridge.services.disposition import retry_or_failure
-from b2bbridge.services.inbound import pending_message, process_message
+from b2bbridge.services.inbound import PROCESS, pending_message, process_message
 from b2bbridge.services.recovery import requeue_stranded, resend_pending
 from b2bbridge.services.results import MessageResult
 from b2bbridge.services.sync_triggers import WORK_KIND as SYNC
 from b2bbridge.services.sync_work import enqueue_after_store, run_sync_work
 
 log = structlog.get_logger("b2bbridge.worker")
-
-PROCESS = "process"
 
 
 def run_item(ctx: ServiceContext, item: WorkItem) -> MessageResult | None:
