@@ -1,9 +1,11 @@
 """Accepting a pushed payload: the Idempotency-Key rules, then the durable store.
 
-Runs in a worker thread (the store is synchronous). The answer is built only after the
-service has committed, so a 202 always means the bytes are in the store. A keyed request
-goes through :func:`b2bbridge.api.idempotency.answer_once`: it stores at most once per
-(partner, key), and a retry gets the first answer back with ``Idempotent-Replayed: true``.
+:func:`accept` runs in a worker thread (the store is synchronous); :func:`accepted`
+answers an unkeyed order that the order writer has committed while the event loop
+awaited it. Either way the answer is built only after the service has committed, so a
+202 always means the bytes are in the store. A keyed request goes through
+:func:`b2bbridge.api.idempotency.answer_once`: it stores at most once per (partner, key),
+and a retry gets the first answer back with ``Idempotent-Replayed: true``.
 """
 
 from __future__ import annotations
@@ -30,6 +32,12 @@ def _response(status: int, body: dict[str, Any], *, replayed: bool) -> JSONRespo
 
 def request_digest(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
+
+
+def accepted(state: ApiState, caller: Caller, body: bytes, answer: dict[str, Any]) -> JSONResponse:
+    """The 202 for a payload stored just now (not a replay)."""
+    state.metrics.stored_bytes.labels(caller.partner).inc(len(body))
+    return _response(202, answer, replayed=False)
 
 
 def accept(

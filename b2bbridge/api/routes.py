@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.concurrency import run_in_threadpool
 
-from b2bbridge.api.accept import accept, request_digest
+from b2bbridge.api.accept import accept, accepted, request_digest
 from b2bbridge.api.auth import Caller
 from b2bbridge.api.documents import check_document
 from b2bbridge.api.idempotency import Answer, Attempt, claim_then_store
@@ -88,6 +88,8 @@ async def post_order(
         )
 
     submission = OrderSubmission(who.connector, who.partner, body, tuple(orders))
+    if key is None:
+        return accepted(state, who, body, order_answer(await state.writer.stored(submission)))
 
     def attempt() -> Answer | IdempotencyRecord:
         got = state.writer.submit(submission, key)

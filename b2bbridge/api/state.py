@@ -22,6 +22,7 @@ class ApiState:
     writer: OrderWriter
 
 
-def api_state(request: Request) -> ApiState:
+async def api_state(request: Request) -> ApiState:
+    """The shared state; ``async`` so that FastAPI does not run it on a worker thread."""
     state: ApiState = request.app.state.b2b
     return state

@@ -1,3 +1,4 @@
+import asyncio
 import threading
 
 from b2bbridge.api.writer import OrderWriter, Pending, order_answer
@@ -32,6 +33,43 @@ def test_concurrent_orders_are_all_committed_in_fewer_transactions(app: App) -> 
     assert 1 <= writer.batches <= 20
     with app.ctx.uow() as uow:
         assert len(uow.documents.list(partner="acme", limit=100)) == 20
+
+
+def test_awaited_orders_are_answered_after_their_commit_without_a_thread_each(app: App) -> None:
+    writer = OrderWriter(app.ctx)
+
+    async def post_all() -> list[OrderIntake]:
+        return list(
+            await asyncio.gather(*(writer.stored(_submission(f"PO-A{n}")) for n in range(30)))
+        )
+
+    before = threading.active_count()
+    results = asyncio.run(post_all())
+    after = threading.active_count()
+    writer.close()
+    assert len({r.message_id for r in results}) == 30
+    assert after - before <= 1  # only the writer thread itself
+    with app.ctx.uow() as uow:
+        numbers = {d.doc_number for d in uow.documents.list(partner="acme", limit=100)}
+    assert numbers == {f"PO-A{n}" for n in range(30)}
+
+
+def test_an_awaited_order_that_fails_raises_in_its_request(app: App) -> None:
+    writer = OrderWriter(app.ctx)
+    bad = OrderSubmission("acme-http", "acme", b"{}", (Order(number="X"),))
+    object.__setattr__(bad, "partner", None)  # breaks the NOT NULL document partner
+
+    async def post() -> OrderIntake:
+        return await writer.stored(bad)
+
+    try:
+        asyncio.run(post())
+    except Exception as exc:  # noqa: BLE001 - any store error is what the request must see
+        raised: BaseException | None = exc
+    else:
+        raised = None
+    writer.close()
+    assert raised is not None
 
 
 def test_an_order_that_fails_to_store_fails_alone(app: App) -> None:
