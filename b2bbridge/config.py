@@ -104,6 +104,40 @@ class Settings(BaseModel):
         return f"sqlite:///{self.path(self.data_dir) / 'b2bbridge.db'}"
 
 
+SUB_TABLES = frozenset({"pipeline", "api"})
+
+
+def _settings_tables(raw: dict[str, object], path: Path) -> dict[str, object]:
+    """The settings of one file: ``[b2bbridge]`` and its sub-tables, or the top level.
+
+    With a ``[b2bbridge]`` table, ``[pipeline]`` and ``[api]`` may still be written at the
+    top level; a table given both ways, or any other top-level table, is an error rather
+    than a setting silently ignored.
+    """
+    if "b2bbridge" not in raw:
+        return dict(raw)
+    section = raw["b2bbridge"]
+    if not isinstance(section, dict):
+        raise ConfigError("[b2bbridge] must be a table", location=Location(file=str(path)))
+    data = dict(section)
+    for name, table in raw.items():
+        if name == "b2bbridge":
+            continue
+        if name not in SUB_TABLES:
+            raise ConfigError(
+                f"unknown table [{name}]: settings go under [b2bbridge]"
+                f" (sub-tables: {', '.join(sorted(SUB_TABLES))})",
+                location=Location(file=str(path)),
+            )
+        if name in data:
+            raise ConfigError(
+                f"[{name}] is given twice, as [{name}] and as [b2bbridge.{name}]",
+                location=Location(file=str(path)),
+            )
+        data[name] = table
+    return data
+
+
 def load_settings(path: Path | None, env: Mapping[str, str] | None = None) -> Settings:
     """Read the TOML file (when given and present), apply environment overrides, validate.
 
@@ -129,12 +163,7 @@ def load_settings(path: Path | None, env: Mapping[str, str] | None = None) -> Se
                 f"configuration file is not valid TOML: {exc}",
                 location=Location(file=str(path)),
             ) from exc
-        section = raw.get("b2bbridge", raw)
-        if not isinstance(section, dict):
-            raise ConfigError("[b2bbridge] must be a table", location=Location(file=str(path)))
-        data.update(section)
-        if "pipeline" in raw and "pipeline" not in data:
-            data["pipeline"] = raw["pipeline"]
+        data.update(_settings_tables(raw, path))
     for var, key in ENV_OVERRIDES.items():
         if env.get(var):
             data[key] = env[var]

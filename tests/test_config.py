@@ -51,3 +51,32 @@ def test_pipeline_section_is_validated(tmp_path: Path) -> None:
 def test_missing_named_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         load_settings(tmp_path / "nope.toml", env={})
+
+
+def test_top_level_api_and_pipeline_tables_apply_beside_the_b2bbridge_table(
+    tmp_path: Path,
+) -> None:
+    cfg = tmp_path / "b2bbridge.toml"
+    cfg.write_text(
+        '[b2bbridge]\ndata_dir = "data"\n\n[api]\nidempotency_retention_hours = 48\n\n'
+        "[pipeline]\nbatch_size = 7\n"
+    )
+    settings = load_settings(cfg, env={})
+    assert (settings.api.idempotency_retention_hours, settings.pipeline.batch_size) == (48, 7)
+
+
+def test_an_unknown_top_level_table_is_refused_rather_than_ignored(tmp_path: Path) -> None:
+    cfg = tmp_path / "b2bbridge.toml"
+    cfg.write_text("[b2bbridge]\nlog_level = 'info'\n\n[pipline]\nbatch_size = 7\n")
+    with pytest.raises(ConfigError, match=r"unknown table \[pipline\]"):
+        load_settings(cfg, env={})
+
+
+def test_a_table_given_both_at_the_top_and_under_b2bbridge_is_refused(tmp_path: Path) -> None:
+    cfg = tmp_path / "b2bbridge.toml"
+    cfg.write_text(
+        "[b2bbridge.api]\nsignature_max_skew_seconds = 10\n\n"
+        "[api]\nsignature_max_skew_seconds = 20\n"
+    )
+    with pytest.raises(ConfigError, match=r"\[api\] is given twice"):
+        load_settings(cfg, env={})
