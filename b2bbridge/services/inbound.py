@@ -91,19 +91,26 @@ def process_message(
     builder = OutcomeBuilder()
     batch: InterchangeBatch | None = None
     loose: list[Problem] = []
-    for item in collect_transactions(_observed(read_events(io.BytesIO(data), options), builder)):
-        if isinstance(item, InterchangeStart):
-            batch = InterchangeBatch(item.header, *_identify(ctx, item.header, hint, msg))
-        elif isinstance(item, Transaction) and batch is not None:
-            batch.units.append(map_unit(ctx, batch, item, builder))
-        elif isinstance(item, Segment) and item.tag == "TA1" and batch is not None:
-            batch.ta1s.append(item)
-        elif isinstance(item, InterchangeEnd) and batch is not None:
-            outcome = _outcome_for(builder, item.header)
-            commit_interchange(ctx, msg, batch, outcome, result, replay_of=replay_of)
-            batch = None
-        elif isinstance(item, Problem) and batch is None and item.is_error:
-            loose.append(item)
+    try:
+        for item in collect_transactions(
+            _observed(read_events(io.BytesIO(data), options), builder)
+        ):
+            if isinstance(item, InterchangeStart):
+                batch = InterchangeBatch(item.header, *_identify(ctx, item.header, hint, msg))
+            elif isinstance(item, Transaction) and batch is not None:
+                batch.units.append(map_unit(ctx, batch, item, builder))
+            elif isinstance(item, Segment) and item.tag == "TA1" and batch is not None:
+                batch.ta1s.append(item)
+            elif isinstance(item, InterchangeEnd) and batch is not None:
+                outcome = _outcome_for(builder, item.header)
+                commit_interchange(ctx, msg, batch, outcome, result, replay_of=replay_of)
+                batch.bodies.close()
+                batch = None
+            elif isinstance(item, Problem) and batch is None and item.is_error:
+                loose.append(item)
+    finally:
+        if batch is not None:
+            batch.bodies.close()
     if loose:
         _reject_loose(ctx, msg, loose, result, replay_of)
     _finish(ctx, msg, result)

@@ -1,11 +1,12 @@
 """One interchange's worth of inbound work: map its transactions, then store it in one go.
 
-Mapping is pure and happens as each transaction arrives. Whether a transaction *stands*
-is decided only at the interchange trailer, from the envelope outcome: a broken
-interchange or group envelope rejects everything inside it. Then a single unit of work
-records the interchange, each transaction with its status, the canonical documents (a
-document whose natural key is already stored is not stored again), the dead letters and
-the acks, and commits once.
+Mapping is pure and happens as each transaction arrives; its canonical JSON waits in the
+interchange's :class:`~b2bbridge.services.spool.BodySpool`, off the heap once it grows.
+Whether a transaction *stands* is decided only at the interchange trailer, from the
+envelope outcome: a broken interchange or group envelope rejects everything inside it.
+Then a single unit of work records the interchange, each transaction with its status,
+the canonical documents (a document whose natural key is already stored is not stored
+again), the dead letters and the acks, and commits once.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from b2bbridge.services.context import ServiceContext
 from b2bbridge.services.deadletter import record_dead_letter
 from b2bbridge.services.reconcile import ACK_TYPES, reconcile_ta1, reconcile_transaction
 from b2bbridge.services.results import MessageResult
+from b2bbridge.services.spool import BodySpool, Spooled
 
 log = structlog.get_logger("b2bbridge.interchange")
 
@@ -42,7 +44,7 @@ class MappedUnit:
     doc_type: str = ""
     number: str = ""
     doc_date: date | None = None
-    body: str = ""
+    body: Spooled | None = None
     schema_version: str = ""
     error: B2BError | None = None
     is_ack: bool = False
@@ -55,6 +57,7 @@ class InterchangeBatch:
     partner_error: B2BError | None
     units: list[MappedUnit] = field(default_factory=list)
     ta1s: list[Segment] = field(default_factory=list)
+    bodies: BodySpool = field(default_factory=BodySpool)
 
     @property
     def only_acks(self) -> bool:
@@ -111,7 +114,8 @@ def _map_unit(
     except B2BError as exc:
         unit.error = exc.with_location(**where.as_dict())
         return unit
-    unit.doc_type, unit.number, unit.doc_date, unit.body, unit.schema_version = document_fields(doc)
+    unit.doc_type, unit.number, unit.doc_date, body, unit.schema_version = document_fields(doc)
+    unit.body = batch.bodies.put(body)
     return unit
 
 
@@ -246,6 +250,7 @@ def commit_interchange(
                 uow,
                 msg,
                 unit,
+                batch.bodies,
                 verdicts.get(id(unit.transaction.header)),
                 icx,
                 partner,
@@ -312,6 +317,7 @@ def _store_unit(
     uow: UnitOfWork,
     msg: MessageRecord,
     unit: MappedUnit,
+    bodies: BodySpool,
     verdict: TransactionOutcome | Problem | None,
     interchange_id: int,
     partner: str | None,
@@ -353,6 +359,7 @@ def _store_unit(
             )
         return
     assert partner is not None
+    assert unit.body is not None
     doc_id, created = uow.documents.add(
         transaction_id=tx_id,
         message_id=msg.id,
@@ -361,7 +368,7 @@ def _store_unit(
         doc_number=unit.number,
         doc_date=unit.doc_date,
         schema_version=unit.schema_version,
-        body=unit.body,
+        body=bodies.get(unit.body),
     )
     # A first attempt that stored the document and then crashed before the message's
     # status was written is redone whole; its own document is not a duplicate.
