@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 from integration_urls import AMQP_URL
 from kombu.connection import Connection
+from sshd_support import DroppingProxy
+from structlog.testing import capture_logs
 
 from b2bbridge.adapters.connectors.amqp import AmqpConnector
 from b2bbridge.adapters.connectors.base import ConnectorDefinition, create_connector
 from b2bbridge.adapters.connectors.errors import AuthenticationError
+from b2bbridge.core.errors import ConnectorError
 
 pytestmark = pytest.mark.integration
 
@@ -25,12 +28,15 @@ def queue_name() -> Iterator[str]:
         conn.default_channel.queue_delete(name)
 
 
-def _amqp(tmp_path: Path, queue: str, url: str = AMQP_URL) -> AmqpConnector:
+def _amqp(
+    tmp_path: Path, queue: str, url: str = AMQP_URL, retry: dict[str, float] | None = None
+) -> AmqpConnector:
     (tmp_path / "amqp_url").write_text(url)
     definition = ConnectorDefinition(
         name="acme-amqp",
         kind="amqp",
         partner="acme",
+        retry=retry or {},
         options={
             "url": {"file": "amqp_url"},
             "inbound_queue": queue,
@@ -99,3 +105,46 @@ def test_refused_broker_credentials_are_a_clear_error_that_hides_the_password(
     with pytest.raises(AuthenticationError, match="refused connector 'acme-amqp'") as info:
         list(c.poll())
     assert "not-the-password" not in str(info.value)
+
+
+def test_a_broker_connection_dropped_while_connecting_is_retried_and_the_publish_lands(
+    tmp_path: Path, queue_name: str
+) -> None:
+    proxy = DroppingProxy(target=5672, cut_after=0).start()
+    try:
+        url = f"amqp://guest:guest@127.0.0.1:{proxy.port}//"
+        c = _amqp(tmp_path, queue_name, url=url, retry={"attempts": 3, "base_seconds": 0.05})
+        with capture_logs() as logs:
+            c.send("order.x12", b"ISA*payload~")
+        c.close()
+    finally:
+        proxy.stop()
+    retries = [e for e in logs if e["event"] == "connector_retry"]
+    assert (proxy.connections, len(retries), retries[0]["operation"]) == (2, 1, "publish")
+    with Connection(AMQP_URL) as conn:
+        message = conn.SimpleQueue(queue_name).get(timeout=5)
+        assert message.body == b"ISA*payload~"
+        message.ack()
+
+
+def test_a_broker_that_stays_away_fails_after_the_configured_attempts(
+    tmp_path: Path, queue_name: str
+) -> None:
+    proxy = DroppingProxy(target=5672, cut_after=0).start()
+    proxy.stop()  # nothing listens on its port any more: every connect is refused
+    c = _amqp(
+        tmp_path,
+        queue_name,
+        url=f"amqp://guest:guest@127.0.0.1:{proxy.port}//",
+        retry={"attempts": 3, "base_seconds": 0.01},
+    )
+    with capture_logs() as logs, pytest.raises(ConnectorError, match="amqp connect failed"):
+        c.send("order.x12", b"x")
+    assert [e["attempt"] for e in logs if e["event"] == "connector_retry"] == [1, 2]
+
+
+def test_refused_credentials_are_tried_once_never_retried(tmp_path: Path, queue_name: str) -> None:
+    c = _amqp(tmp_path, queue_name, url="amqp://guest:wrong@127.0.0.1:5672//")
+    with capture_logs() as logs, pytest.raises(AuthenticationError):
+        c.send("order.x12", b"x")
+    assert [e for e in logs if e["event"] == "connector_retry"] == []

@@ -5,7 +5,8 @@ Features
     without requeue so a dead-letter exchange catches it), send (persistent publish with
     publisher confirms).
 Connection
-    one kombu connection and channel per connector, opened on first use and reused. A
+    one kombu connection and channel per connector, opened on first use and reused;
+    connecting and publishing are retried by the connector's ``retry`` policy. A
     message polled but not yet confirmed stays unacknowledged on that channel: if the
     process dies the broker redelivers it, and the content-hash dedupe in the store turns
     a second copy into a recorded duplicate, never a second order.
@@ -29,8 +30,14 @@ from kombu.entity import Queue
 from kombu.message import Message
 from pydantic import BaseModel, ConfigDict, Field
 
-from b2bbridge.adapters.connectors.base import ConnectorDefinition, parse_options, register_kind
+from b2bbridge.adapters.connectors.base import (
+    ConnectorDefinition,
+    ConnectorRetry,
+    parse_options,
+    register_kind,
+)
 from b2bbridge.adapters.connectors.errors import AuthenticationError
+from b2bbridge.adapters.connectors.retrying import with_retries
 from b2bbridge.adapters.connectors.secrets import Secret, SecretOption
 from b2bbridge.core.errors import ConnectorError
 from b2bbridge.ports import InboundFile
@@ -54,22 +61,37 @@ class AmqpConnector:
 
     kind = "amqp"
 
-    def __init__(self, name: str, partner: str | None, options: AmqpOptions, url: Secret) -> None:
+    def __init__(
+        self,
+        name: str,
+        partner: str | None,
+        options: AmqpOptions,
+        url: Secret,
+        retry: ConnectorRetry | None = None,
+    ) -> None:
         self.name = name
         self.partner = partner
         self.options = options
+        self.retry = retry or ConnectorRetry()
         self._url = url
         self._conn: Connection | None = None
         self._pending: dict[str, Message] = {}
 
     def _connection(self) -> Connection:
+        """The open connection, or a new one (one try: callers decide about retrying)."""
         if self._conn is None:
             conn = Connection(  # type: ignore[no-untyped-call]
                 self._url.reveal(),
                 connect_timeout=self.options.timeout_seconds,
                 transport_options={"confirm_publish": True},
             )
-            self._call("connect", lambda: conn.connect(), conn)  # type: ignore[no-untyped-call]
+            # kombu's own connect() retries once after a 2 s sleep; the connector's retry
+            # policy is the one place that decides, so kombu gets no retries here.
+            self._call(
+                "connect",
+                lambda: conn.ensure_connection(max_retries=0, reraise_as_library_errors=False),  # type: ignore[no-untyped-call]
+                conn,
+            )
             self._conn = conn
         return self._conn
 
@@ -95,7 +117,7 @@ class AmqpConnector:
         queue_name = self.options.inbound_queue
         if queue_name is None:
             return
-        conn = self._connection()
+        conn = with_retries(self.retry, self.name, "connect", self._connection)
         queue = Queue(queue_name, durable=True, channel=conn.default_channel)  # type: ignore[no-untyped-call]
         self._call("declare", queue.declare)
         for _ in range(self.options.prefetch):
@@ -127,7 +149,14 @@ class AmqpConnector:
         return f"amqp:{'acked' if ok else 'rejected'}"
 
     def send(self, name: str, data: bytes) -> str:
-        """Publish persistently and wait for the broker's confirm."""
+        """Publish persistently and wait for the broker's confirm; reconnect and retry.
+
+        A publish that failed is not confirmed, so sending it again cannot lose it; at
+        worst the broker holds two copies, which the receiving side's dedupe absorbs.
+        """
+        return with_retries(self.retry, self.name, "publish", lambda: self._publish(name, data))
+
+    def _publish(self, name: str, data: bytes) -> str:
         key = self.options.outbound_routing_key or name
         exchange = self.options.outbound_exchange
         conn = self._connection()
@@ -161,7 +190,9 @@ class AmqpConnector:
 
 def _create(definition: ConnectorDefinition, home: Path) -> AmqpConnector:
     options = parse_options(AmqpOptions, definition)
-    return AmqpConnector(definition.name, definition.partner, options, options.url.resolve(home))
+    return AmqpConnector(
+        definition.name, definition.partner, options, options.url.resolve(home), definition.retry
+    )
 
 
 register_kind("amqp", _create)

@@ -10,7 +10,7 @@ contract for hand-written files: an inline secret fails there, with the option n
 the value never repeated), then against the kind's options model. Kind modules are imported
 on first use through :data:`KIND_MODULES`, so paramiko or kombu load only when a partner
 uses them. ``schedule`` says when ``serve`` polls the connector; ``retry`` bounds how often
-a transient connection failure is retried inside one poll.
+a transient connection failure is retried inside one operation (:mod:`retrying`).
 """
 
 from __future__ import annotations

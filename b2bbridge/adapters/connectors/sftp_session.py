@@ -9,7 +9,8 @@ every connect.
 
 Transient failures (a refused or dropped connection, a timeout, a channel closed mid-
 transfer) drop the session and are retried with exponential backoff (tenacity) up to the
-connector's ``retry.attempts``. Refused credentials and host keys are never retried.
+connector's ``retry.attempts`` (:mod:`~b2bbridge.adapters.connectors.retrying`, with
+jitter). Refused credentials and host keys are never retried.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ from typing import NoReturn, TypeVar
 
 import paramiko
 import structlog
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from b2bbridge.adapters.connectors.base import ConnectorRetry
 from b2bbridge.adapters.connectors.errors import AuthenticationError, HostKeyError
+from b2bbridge.adapters.connectors.retrying import retryer
 from b2bbridge.adapters.connectors.secrets import Secret
 from b2bbridge.core.errors import ConfigError, ConnectorError
 from b2bbridge.core.location import Location
@@ -116,13 +117,7 @@ class SftpSession:
 
     def run(self, what: str, op: Callable[[paramiko.SFTPClient], T]) -> T:
         """Run ``op`` on a live channel, reconnecting and retrying transient failures."""
-        r = self.settings.retry
-        retrying = Retrying(
-            stop=stop_after_attempt(r.attempts),
-            wait=wait_exponential(multiplier=r.base_seconds, max=r.max_seconds),
-            retry=retry_if_exception_type(ConnectorError),
-            reraise=True,
-        )
+        retrying = retryer(self.settings.retry, connector=self.settings.connector, what=what)
         for attempt in retrying:
             with attempt:
                 return self._once(what, op, attempt.retry_state.attempt_number)
