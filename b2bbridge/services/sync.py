@@ -7,6 +7,8 @@ One run:
 2. asks the source for changes from the watermark less the flow's overlap, drops the
    versions already taken in that overlap, and drops echoes: records whose values are
    exactly what b2bbridge last wrote to (or read from) the source;
+   With ``keys_from_id_map``, records first take the canonical key the id map holds for
+   their external id in the source (see :class:`~b2bbridge.core.sync.FlowSpec`).
 3. writes the rest to each target in batches of ``batch_size`` (see
    :mod:`b2bbridge.services.sync_write`), and after each batch records the ids and moves
    the watermark past it, committed together, so that a crash mid-run resumes after the
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import structlog
@@ -77,6 +79,8 @@ def run_flow(ctx: SyncContext, name: str, *, since: datetime | None = None) -> S
 def _run(ctx: SyncContext, flow: FlowSpec, mark: Watermark, run_id: int) -> SyncReport:
     batch = ctx.system(flow.source).read_changes(flow.entity, poll_start(mark, flow.overlap))
     records = [_normalised(record, flow) for record in batch.records]
+    if flow.keys_from_id_map:
+        records = _mapped_keys(ctx, flow, records)
     fresh_stamps = {(s.key, s.stamp) for s in select_fresh(mark, _stamps(records))}
     fresh = [r for r in records if r.stamp is None or (r.key, r.stamp) in fresh_stamps]
     tally = WriteTally()
@@ -148,6 +152,18 @@ def _drop_echoes(
                 continue
             live.append(record)
     return live
+
+
+def _mapped_keys(ctx: SyncContext, flow: FlowSpec, records: list[SyncRecord]) -> list[SyncRecord]:
+    """Each record under the canonical key the id map holds for its external id, if any."""
+    keyed: list[SyncRecord] = []
+    with ctx.state() as state:
+        for record in records:
+            mapped = None
+            if record.external_id is not None:
+                mapped = state.id_map.find_key(record.entity, flow.source, record.external_id)
+            keyed.append(replace(record, key=mapped) if mapped is not None else record)
+    return keyed
 
 
 def _remember_source(state: SyncState, flow: FlowSpec, record: SyncRecord) -> None:

@@ -14,10 +14,15 @@ invoice       posted ``account.invoice``   (not written)
 customer      ``party.party`` + contacts   parties with contact mechanisms, web
               (deactivated ones too)       logins and the active flag
 lead          ``sale.opportunity``         leads, found again by reference
+shipment_     ERP: waiting shipments;      ERP: shipments done with tracking;
+request       WMS: done shipments          WMS: requested shipments created
 ============  ===========================  ==========================================
 
 Settings: ``url``, ``database``, ``user``, ``password``, ``warehouse`` (a stock location
-code, default ``WH``), ``confirm_sales`` (default true).
+code, default ``WH``), ``confirm_sales`` (default true), ``handover`` (``erp`` or
+``wms``: this database's side of a shipment hand-over between two databases, see
+:mod:`~b2bbridge.adapters.systems.tryton_handover`; without it, ``shipment_request`` is
+refused).
 """
 
 from __future__ import annotations
@@ -28,6 +33,12 @@ from datetime import datetime
 from b2bbridge.adapters.systems.base import register_system
 from b2bbridge.adapters.systems.errors import SystemRejectedError
 from b2bbridge.adapters.systems.tryton_crm import read_customers, upsert_customers
+from b2bbridge.adapters.systems.tryton_handover import (
+    apply_done,
+    read_fulfilled,
+    read_requests,
+    upsert_requests,
+)
 from b2bbridge.adapters.systems.tryton_invoices import read_invoices
 from b2bbridge.adapters.systems.tryton_leads import read_leads, upsert_leads
 from b2bbridge.adapters.systems.tryton_rpc import TrytonClient
@@ -41,12 +52,19 @@ class TrytonSystem:
     """:class:`b2bbridge.ports.SystemAdapter` for one Tryton database."""
 
     def __init__(
-        self, name: str, client: TrytonClient, *, warehouse: str = "WH", confirm_sales: bool = True
+        self,
+        name: str,
+        client: TrytonClient,
+        *,
+        warehouse: str = "WH",
+        confirm_sales: bool = True,
+        handover: str | None = None,
     ) -> None:
         self.name = name
         self.client = client
         self._warehouse = warehouse
         self._confirm = confirm_sales
+        self._handover = handover
 
     def read_changes(self, entity: str, since: datetime | None) -> ChangeBatch:
         if entity == "order_status":
@@ -61,6 +79,10 @@ class TrytonSystem:
             return read_customers(self.client, since)
         if entity == "lead":
             return read_leads(self.client, since)
+        if entity == "shipment_request" and self._handover == "erp":
+            return read_requests(self.client, since)
+        if entity == "shipment_request" and self._handover == "wms":
+            return read_fulfilled(self.client, since)
         raise self._unsupported("read", entity)
 
     def upsert(self, entity: str, records: list[SyncRecord]) -> list[str]:
@@ -72,6 +94,10 @@ class TrytonSystem:
             return upsert_customers(self.client, records)
         if entity == "lead":
             return upsert_leads(self.client, records)
+        if entity == "shipment_request" and self._handover == "erp":
+            return apply_done(self.client, records)
+        if entity == "shipment_request" and self._handover == "wms":
+            return upsert_requests(self.client, records, self._warehouse)
         raise self._unsupported("write", entity)
 
     def close(self) -> None:
@@ -98,6 +124,17 @@ def build_tryton(name: str, settings: Mapping[str, object]) -> TrytonSystem:
         client,
         warehouse=str(settings.get("warehouse", "WH")),
         confirm_sales=bool(settings.get("confirm_sales", True)),
+        handover=_handover(name, settings.get("handover")),
+    )
+
+
+def _handover(name: str, value: object) -> str | None:
+    """The ``handover`` setting, checked at start-up so that a typo is not a silent no-op."""
+    if value is None or value in ("erp", "wms"):
+        return None if value is None else str(value)
+    raise SystemRejectedError(
+        f"Tryton system {name!r}: handover must be 'erp' or 'wms', not {value!r}",
+        location=Location(file=f"tryton:{name}"),
     )
 
 

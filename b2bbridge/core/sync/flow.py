@@ -7,6 +7,9 @@ enqueues it), and the owning system of each field that more than one system writ
 ``fields``, when given, is the projection that travels: only those fields of the source's
 records reach the targets, so a change to any other field is not a change for this flow
 (an 855 is sent when the sale's state changes, not when its shipment state does).
+``keys_from_id_map`` makes a source record whose external id the id map already holds
+take that canonical key, for a system that cannot keep the other system's key itself
+(a WMS whose one free shipment field carries the carrier's tracking number).
 """
 
 from __future__ import annotations
@@ -16,7 +19,18 @@ from datetime import datetime, timedelta
 from croniter import croniter
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-ENTITIES = frozenset({"order", "order_status", "stock", "shipment", "invoice", "customer", "lead"})
+ENTITIES = frozenset(
+    {
+        "order",
+        "order_status",
+        "stock",
+        "shipment",
+        "shipment_request",
+        "invoice",
+        "customer",
+        "lead",
+    }
+)
 
 
 class FlowSpec(BaseModel):
@@ -35,6 +49,7 @@ class FlowSpec(BaseModel):
     batch_size: int = Field(default=50, ge=1, le=1000)
     overlap_seconds: float = Field(default=5.0, ge=0)
     max_attempts: int = Field(default=3, ge=1)
+    keys_from_id_map: bool = False
 
     @model_validator(mode="after")
     def _check(self) -> FlowSpec:

@@ -36,6 +36,8 @@ def test_the_shipped_flows_and_systems_load(tmp_path: Path) -> None:
         "stock",
         "storefront-customers",
         "storefront-orders",
+        "wms-shipment-requests",
+        "wms-shipments-done",
     ]
     assert settings.flows["crm-customers"].ownership["contacts"] == "crm"
 
