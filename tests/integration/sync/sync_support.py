@@ -12,11 +12,14 @@ from pathlib import Path
 
 from sync_servers import Server
 
+from b2bbridge.adapters.files.profiles import load_partners
 from b2bbridge.adapters.systems.oscar import OscarSystem, build_oscar
 from b2bbridge.adapters.systems.tryton import TrytonSystem, build_tryton
+from b2bbridge.bootstrap_sync import outbound_maps
 from b2bbridge.core.model import Order
 from b2bbridge.ports import InboundFile, UnitOfWorkFactory
 from b2bbridge.services.sync_context import SyncContext
+from b2bbridge.services.sync_partner import PartnerOutbox
 
 
 def b2bbridge_command(config: Path, *args: str) -> list[str]:
@@ -125,3 +128,20 @@ class SentFiles:
 
     def close(self) -> None:
         """Nothing to release."""
+
+
+def with_acme_outbox(base: SyncContext, outbox: SentFiles) -> SyncContext:
+    """``base`` plus the partner ACME as a sync target, rendering into ``outbox``."""
+    repo = Path(__file__).resolve().parents[3]
+    acme = PartnerOutbox(
+        "acme",
+        profile=load_partners(repo / "connectors").get("acme"),
+        load_map=outbound_maps(repo / "mappings"),
+        uow=base.uow,
+        outbox=outbox,
+        clock=base.clock,
+    )
+    systems = {**base.systems, "acme": acme}
+    return SyncContext(
+        systems, base.flows, base.state, base.uow, base.clock, base.retry, base.pause
+    )

@@ -9,15 +9,12 @@ from typing import Any
 import pytest
 from shop_client import rpc, sales_with_reference, ship_everything
 from sync_servers import Server
-from sync_support import MakeContext, SentFiles, store_order, tryton_system
+from sync_support import MakeContext, SentFiles, store_order, tryton_system, with_acme_outbox
 
-from b2bbridge.adapters.files.profiles import load_partners
-from b2bbridge.bootstrap_sync import outbound_maps
 from b2bbridge.core.model import Order
 from b2bbridge.core.sync import FlowSpec
 from b2bbridge.services.sync import run_flow
 from b2bbridge.services.sync_context import SyncContext
-from b2bbridge.services.sync_partner import PartnerOutbox
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[3]
@@ -30,18 +27,7 @@ def with_partner(
     base = make_context(
         {"erp": tryton_system(tryton, "erp"), "wms": tryton_system(tryton, "wms")}, flows
     )
-    profile = load_partners(REPO / "connectors").get("acme")
-    acme = PartnerOutbox(
-        "acme",
-        profile=profile,
-        load_map=outbound_maps(REPO / "mappings"),
-        uow=base.uow,
-        outbox=outbox,
-        clock=base.clock,
-    )
-    systems = {**base.systems, "acme": acme}
-    ctx = SyncContext(systems, base.flows, base.state, base.uow, base.clock, base.retry, base.pause)
-    return ctx, outbox
+    return with_acme_outbox(base, outbox), outbox
 
 
 PARTNER_ORDERS = FlowSpec(

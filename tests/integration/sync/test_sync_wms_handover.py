@@ -16,19 +16,16 @@ from typing import Any
 import pytest
 from shop_client import rpc, sales_with_reference
 from sync_servers import Server
-from sync_support import MakeContext, SentFiles, store_order
+from sync_support import MakeContext, SentFiles, store_order, with_acme_outbox
 
-from b2bbridge.adapters.files.profiles import load_partners
 from b2bbridge.adapters.systems.errors import SystemRejectedError
 from b2bbridge.adapters.systems.settings import load_sync_settings
 from b2bbridge.adapters.systems.tryton import TrytonSystem, build_tryton
 from b2bbridge.adapters.systems.tryton_rpc import TrytonClient
-from b2bbridge.bootstrap_sync import outbound_maps
 from b2bbridge.core.model import Order
 from b2bbridge.core.sync import FlowSpec
 from b2bbridge.services.sync import run_flow
 from b2bbridge.services.sync_context import SyncContext
-from b2bbridge.services.sync_partner import PartnerOutbox
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[3]
@@ -65,17 +62,7 @@ def handover_context(make_context: MakeContext, tryton: Server) -> tuple[SyncCon
         {"erp": handover_system(tryton, "erp"), "wms": handover_system(tryton, "wms")},
         [PARTNER_ORDERS, REQUESTS, DONE, ASN],
     )
-    acme = PartnerOutbox(
-        "acme",
-        profile=load_partners(REPO / "connectors").get("acme"),
-        load_map=outbound_maps(REPO / "mappings"),
-        uow=base.uow,
-        outbox=outbox,
-        clock=base.clock,
-    )
-    systems = {**base.systems, "acme": acme}
-    ctx = SyncContext(systems, base.flows, base.state, base.uow, base.clock, base.retry, base.pause)
-    return ctx, outbox
+    return with_acme_outbox(base, outbox), outbox
 
 
 def confirmed_sale(ctx: SyncContext, tryton: Server, quantity: int) -> tuple[str, dict[str, Any]]:
