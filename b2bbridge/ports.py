@@ -11,6 +11,7 @@ as fresh ``dict`` objects.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -221,6 +222,9 @@ class Clock(Protocol):
 class PayloadRepository(Protocol):
     def put(self, data: bytes) -> str: ...
     def get(self, sha256: str) -> bytes: ...
+    def open(self, sha256: str) -> io.BufferedReader:
+        """A stream over the payload that holds only its compressed form in memory."""
+        ...
 
 
 class MessageRepository(Protocol):

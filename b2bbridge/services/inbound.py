@@ -38,6 +38,8 @@ from b2bbridge.services.interchange import InterchangeBatch, commit_interchange,
 from b2bbridge.services.results import MessageResult
 
 log = structlog.get_logger("b2bbridge.inbound")
+SNIFF = 8192
+"""How much of a payload's head decides its format (EDI, XML, JSON, CSV, a sheet)."""
 
 PROCESS = "process"
 """The work kind of a received message waiting for this pipeline."""
@@ -80,21 +82,33 @@ def process_message(
     """Run one stored payload through the inbound pipeline; safe to run again (replay)."""
     with ctx.uow() as uow:
         msg = uow.messages.get(message_id)
-        data = uow.payloads.get(msg.payload_sha256)
+        source = uow.payloads.open(msg.payload_sha256)
     result = MessageResult(message_id, partner=msg.partner)
-    if document_format(data, msg.filename) is not None:
-        process_document_payload(ctx, msg, data, result, replay_of=replay_of)
-        _finish(ctx, msg, result)
-        return result
+    with source:
+        if document_format(source.peek(SNIFF)[:SNIFF], msg.filename) is not None:
+            # XML, JSON and sheets are parsed whole by their readers; EDI streams.
+            process_document_payload(ctx, msg, source.read(), result, replay_of=replay_of)
+        else:
+            _process_edi(ctx, msg, source, result, replay_of)
+    _finish(ctx, msg, result)
+    return result
+
+
+def _process_edi(
+    ctx: ServiceContext,
+    msg: MessageRecord,
+    source: io.BufferedReader,
+    result: MessageResult,
+    replay_of: int | None,
+) -> None:
+    """Read the payload as a stream, one interchange stored at a time."""
     hint = ctx.partners.find(msg.partner)
     options = hint.read_options(msg.filename) if hint else ReadOptions(file=msg.filename)
     builder = OutcomeBuilder()
     batch: InterchangeBatch | None = None
     loose: list[Problem] = []
     try:
-        for item in collect_transactions(
-            _observed(read_events(io.BytesIO(data), options), builder)
-        ):
+        for item in collect_transactions(_observed(read_events(source, options), builder)):
             if isinstance(item, InterchangeStart):
                 batch = InterchangeBatch(item.header, *_identify(ctx, item.header, hint, msg))
             elif isinstance(item, Transaction) and batch is not None:
@@ -113,8 +127,6 @@ def process_message(
             batch.bodies.close()
     if loose:
         _reject_loose(ctx, msg, loose, result, replay_of)
-    _finish(ctx, msg, result)
-    return result
 
 
 def _identify(
