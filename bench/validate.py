@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 GENERATOR = ROOT.parent / "shared" / "tools" / "gen_corpus.py"
-REPEAT = 3
+REPEAT = 5
 FILES = ("x12_850_{n}.edi", "edifact_orders_{n}.edi")
 
 

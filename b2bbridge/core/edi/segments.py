@@ -93,9 +93,16 @@ class Segment:
     values are still escaped). ``offset`` is the byte offset of the segment's first byte in
     its file, ``line`` the 1-based line it starts on, and ``index`` its 1-based position in
     its interchange (ISA or UNB is 1; a UNA is not counted).
+
+    ``text`` is the segment as a reader found it (its elements joined by the element
+    separator, layout and terminator dropped), or None for a segment built from elements.
+    The readers have it anyway, and a validator that matches whole messages as text joins
+    these strings instead of joining every segment's elements again. A segment is a value
+    once read: whoever changes ``elements`` builds a new Segment, so ``text`` never goes
+    stale.
     """
 
-    __slots__ = ("delimiters", "elements", "index", "line", "offset")
+    __slots__ = ("delimiters", "elements", "index", "line", "offset", "text")
 
     def __init__(
         self,
@@ -104,12 +111,14 @@ class Segment:
         offset: int = 0,
         line: int = 1,
         index: int = 0,
+        text: str | None = None,
     ) -> None:
         self.elements = elements
         self.delimiters = delimiters
         self.offset = offset
         self.line = line
         self.index = index
+        self.text = text
 
     @property
     def tag(self) -> str:

@@ -2,8 +2,8 @@
 
 Reading is fast enough that checking each segment in Python would cost several times
 the read. Almost all traffic is clean, so each schema is also compiled into one regular
-expression over the message's text (elements joined by ``\\x1f``, segments ended by
-``\\x1e``): loops and use counts become possessive repeats, which walk the message as the
+expression over the message's text (segments ended by ``\\x1e``, elements separated as
+read): loops and use counts become possessive repeats, which walk the message as the
 :mod:`structure` walker does (greedy, never backing out of a loop), element types,
 lengths and code lists become character classes and alternations, and X12 syntax notes
 become branches on which of their elements are present.
@@ -20,13 +20,17 @@ rather than ``?``, which allocates a repeat context per use; syntax notes are br
 which elements are present rather than lookaheads that scan the elements again; and a run
 of optional slots is passed at once when the next tag starts none of them.
 
-The text is built from the segments' elements, so a value holding ``\x1e`` or ``\x1f``
-would be read as two. A message whose component, repetition or release character is one
-of them (EDIFACT level B uses ``\x1f`` for components) is therefore always left to the
-detailed validator. The two as data are control characters outside the character sets of
-both standards; the detailed validator, which does not check character sets, reads such a
-value as one, and the pattern may not, so that case is the one this module leaves open
-(counting the separators of every message to close it costs about a tenth of the read).
+The text is the segments' own text as the reader kept it (:attr:`Segment.text`), joined
+by ``\x1e``: one join per message, where joining every segment's elements again would
+cost a third of the read. It keeps the file's element separator, and a released separator
+stays in its value, where the pattern reads it as text. Segments built from elements have
+no such text; theirs are joined with ``\x1f`` between elements, and a message whose
+component, repetition or release character is ``\x1e`` or ``\x1f`` (EDIFACT level B uses
+``\x1f`` for components) is then left to the detailed validator. Either way a value
+holding ``\x1e`` would be read as two: a control character outside the character sets of
+both standards, which the detailed validator (it does not check character sets) reads as
+one value and the pattern may not. That case is the one this module leaves open (counting
+the separators of every message to close it costs about a tenth of the read).
 """
 
 from __future__ import annotations
@@ -52,8 +56,12 @@ from b2bbridge.core.schemas.model import (
 EL = "\x1f"
 SEG = "\x1e"
 _NEVER = "(?!)"
-_DAY = "(?:0[1-9]|1[0-9]|2[0-8])"
-_MONTH = "(?:0[1-9]|1[0-2])"
+# Month and day of a date: any month to the 28th, the 29th and 30th outside February, the
+# 31st in the seven long months. February 29th depends on the year and is left to the
+# detailed validator.
+_MONTH_DAY = (
+    "(?:(?:0[1-9]|1[0-2])(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])(?:29|30)|(?:0[13578]|1[02])31)"
+)
 _TIMES = {4: "{hm}", 6: "{hm}[0-5][0-9]", 7: "{hm}[0-5][0-9][0-9]", 8: "{hm}[0-5][0-9][0-9]{{2}}"}
 _TEXT_TYPES = frozenset({"AN", "ID", "an"})
 # Past this many characters, a segment's notes are checked by lookaheads instead of
@@ -84,8 +92,9 @@ def _latin1_outside(chars: set[str]) -> str:
 class _Builder:
     """Pattern text for one schema under one set of delimiters."""
 
-    def __init__(self, d: Delimiters, wide: bool) -> None:
-        specials = {EL, SEG, d.component, d.repetition or "", d.release or ""} - {""}
+    def __init__(self, d: Delimiters, wide: bool, el: str) -> None:
+        specials = {el, SEG, d.component, d.repetition or "", d.release or ""} - {""}
+        self.el = re.escape(el)
         if wide:
             self.plain = "[^" + "".join(re.escape(c) for c in sorted(specials)) + "]"
         else:
@@ -123,7 +132,8 @@ class _Builder:
             return ""
         head = "".join(map(self.slot, run[:GROUP]))
         tags = sorted({t for s in run for t in _first_tags(s)})
-        return f"(?>(?={_trie(tags)}[{EL}{SEG}]){head}{self.optional_run(run[GROUP:])}|)"
+        guard = f"(?={_trie(tags)}[{self.el}{SEG}])"
+        return f"(?>{guard}{head}{self.optional_run(run[GROUP:])}|)"
 
     def slot(self, slot: Slot) -> str:
         if slot.loop is not None:
@@ -185,7 +195,7 @@ class _Builder:
             sep = "" if i == 0 else self.comp
             rest_optional = all(not p.mandatory for p in parts[i:])
             tail = f"(?:{sep}{item}{tail}|)" if rest_optional and i else f"{sep}{item}{tail}"
-        return f"(?=[^{EL}{SEG}]){tail}"
+        return f"(?=[^{self.el}{SEG}]){tail}"
 
     def value(self, e: ElementDef) -> str:
         low, high = max(e.min_length, 1), e.max_length
@@ -201,7 +211,7 @@ class _Builder:
             decimal = f"(?=[0-9.]{{{low + 1},{high + 1}}}+(?![0-9.]))[0-9]++\\.[0-9]++"
             return f"-?(?:[0-9]{{{low},{high}}}+(?![0-9.])|{decimal})"
         if kind == "DT":
-            forms = [f"[0-9]{{{n - 4}}}{_MONTH}{_DAY}" for n in (6, 8) if low <= n <= high]
+            forms = [f"[0-9]{{{n - 4}}}{_MONTH_DAY}" for n in (6, 8) if low <= n <= high]
             return "(?:" + "|".join(forms) + ")" if forms else _NEVER
         if kind == "TM":
             hm = "(?:[01][0-9]|2[0-3])[0-5][0-9]"
@@ -227,7 +237,7 @@ class _Builder:
         Each scans only as far as the note's last element, so a paired note on two
         neighbours costs two elements' worth of matching.
         """
-        has = [_present(p - anchor) for p in note.positions]
+        has = [_present(p - anchor, self.el, self.release) for p in note.positions]
         lacks = [f"(?!{h[3:-1]})" for h in has]
         first, rest = has[0], has[1:]
         if note.kind == "P":
@@ -345,7 +355,7 @@ class _Elements:
     def rest(self, i: int, s: State) -> str:
         """Elements ``i`` to the end from state ``s``; ``s`` is live."""
         if i > self.n:
-            return f"{EL}*+"  # empty elements past the last defined are harmless
+            return f"{self.b.el}*+"  # empty elements past the last defined are harmless
         layer, j = {s}, i
         while len(layer) > 1 or j == i:
             layer = {t for u in layer for t in self.moves(j, u) if t is not None}
@@ -362,7 +372,7 @@ class _Elements:
         """
         if i == j:
             return ""
-        head = EL + self.checks.get(i, "")
+        head = self.b.el + self.checks.get(i, "")
         present, empty = self.moves(i, s)
         use = self.uses[i - 1]
         value = self.b.element(use)
@@ -409,10 +419,15 @@ def _trie(words: list[str]) -> str:
     return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
-def _present(distance: int) -> str:
-    """A lookahead, from the start of one element, that the element ``distance`` on is set."""
-    body = f"[^{EL}{SEG}]"
-    return "(?=" + f"{body}*+{EL}" * distance + f"{body})"
+def _present(distance: int, el: str, release: str | None) -> str:
+    """A lookahead, from the start of one element, that the element ``distance`` on is set.
+
+    ``el`` is the element separator and ``release`` the release character, escaped: in a
+    text that holds the file's own separators, a released one belongs to its value.
+    """
+    body = f"[^{el}{SEG}]"
+    skip = f"{body}*+" if release is None else f"(?:[^{el}{SEG}{release}]|{release}.)*+"
+    return "(?=" + f"{skip}{el}" * distance + f"{body})"
 
 
 def _count(low: int, high: int) -> str:
@@ -423,22 +438,52 @@ def _count(low: int, high: int) -> str:
     return f"{{{low},{high}}}+"
 
 
-def message_pattern(schema: MessageSchema, d: Delimiters, wide: bool = False) -> re.Pattern[str]:
+def message_pattern(
+    schema: MessageSchema, d: Delimiters, wide: bool = False, el: str = EL, released: bool = True
+) -> re.Pattern[str]:
     """The compiled pattern of ``schema`` for messages written with ``d`` (kept on it).
 
     The usual pattern admits Latin-1 text only, whose character classes are bitmaps that
-    compile and match fast; ``wide`` is the one for text beyond Latin-1.
+    compile and match fast; ``wide`` is the one for text beyond Latin-1. ``el`` is the
+    element separator of the text. ``released`` False is for a text with no release
+    character in it, which then needs none of the alternations that read one.
     """
-    key = (d.component, d.repetition, d.release, wide)
+    release = d.release if released else None
+    key = (el, d.component, d.repetition, release, wide)
     found = schema.patterns.get(key)
     if found is None:
-        found = re.compile(_Builder(d, wide).loop(schema.root))
+        plain = Delimiters(d.element, d.component, d.segment, d.repetition, release, d.decimal)
+        found = re.compile(_Builder(plain, wide, el).loop(schema.root))
         schema.patterns[key] = found
     return found
 
 
 _ELEMENTS = attrgetter("elements")
+_TEXT = attrgetter("text")
 _SEPARATORS = (EL, SEG)
+
+
+def _message_text(segments: Sequence[Segment], d: Delimiters) -> tuple[str, str] | None:
+    """The message as one text, and the element separator it uses; None if none is exact.
+
+    Segments from a reader carry their text, and joining those costs one join per message
+    instead of one per segment; that text keeps the file's element separator (a released
+    one stays in its value, as the pattern reads it). It is used when every segment has
+    one and the separators are all distinct. Otherwise the elements are joined with
+    ``EL``, unless a component, repetition or release character is ``EL`` or ``SEG``
+    itself: then values hold that character and the text would not say where they end.
+    """
+    specials = [d.element, SEG, d.component, d.repetition, d.release]
+    if len(set(specials) - {None}) == len(specials) - specials.count(None):
+        try:
+            text = SEG.join(map(_TEXT, segments))
+        except TypeError:  # a segment built from elements has no text
+            pass
+        else:
+            return text + SEG, d.element
+    if d.component in _SEPARATORS or d.repetition in _SEPARATORS or d.release in _SEPARATORS:
+        return None
+    return SEG.join(map(EL.join, map(_ELEMENTS, segments))) + SEG, EL
 
 
 def looks_clean(schema: MessageSchema, segments: Sequence[Segment]) -> bool:
@@ -446,13 +491,15 @@ def looks_clean(schema: MessageSchema, segments: Sequence[Segment]) -> bool:
     if not segments:
         return False
     d = segments[0].delimiters
-    if d.component in _SEPARATORS or d.repetition in _SEPARATORS or d.release in _SEPARATORS:
-        return False  # values hold that character: the text would not say where they end
-    text = SEG.join(map(EL.join, map(_ELEMENTS, segments))) + SEG
+    found = _message_text(segments, d)
+    if found is None:
+        return False
+    text, el = found
     wide = False
     if not text.isascii():
         try:
             text.encode("latin-1")
         except UnicodeEncodeError:
             wide = True
-    return message_pattern(schema, d, wide).fullmatch(text) is not None
+    released = d.release is not None and d.release in text
+    return message_pattern(schema, d, wide, el, released).fullmatch(text) is not None

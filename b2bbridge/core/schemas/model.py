@@ -121,9 +121,10 @@ class MessageSchema:
     hierarchy: str | None = None
     source: str = ""
     dictionary: str = ""
-    # Forms compiled from this schema on first use (the fast path's patterns, one per set
-    # of delimiters). Not an init field, so ``dataclasses.replace`` (an overlay) starts
-    # a new, empty cache rather than sharing one that no longer fits.
-    patterns: dict[tuple[str, str | None, str | None, bool], re.Pattern[str]] = field(
+    # Forms compiled from this schema on first use (the fast path's patterns, one per
+    # element separator, component, repetition and release character, and width of text).
+    # Not an init field, so ``dataclasses.replace`` (an overlay) starts a new, empty
+    # cache rather than sharing one that no longer fits.
+    patterns: dict[tuple[str, str, str | None, str | None, bool], re.Pattern[str]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )

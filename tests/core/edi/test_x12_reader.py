@@ -285,7 +285,9 @@ def test_small_chunks_give_the_same_events_as_one_chunk() -> None:
 def test_fast_loop_segments_equal_constructed_segments() -> None:
     body = [s for s in segments(read(CLEAN)) if type(s) is Segment]
     for seg in body:
-        built = Segment(seg.elements, seg.delimiters, seg.offset, seg.line, seg.index)
+        # The text the fast loop keeps is the segment as read: its elements joined again.
+        assert seg.text == seg.delimiters.element.join(seg.elements)
+        built = Segment(seg.elements, seg.delimiters, seg.offset, seg.line, seg.index, seg.text)
         assert {n: getattr(seg, n) for n in Segment.__slots__} == {
             n: getattr(built, n) for n in Segment.__slots__
         }

@@ -86,8 +86,10 @@ def _valid(draw: st.DrawFn, e: ElementDef) -> str:
             return sign + digits[: max(high, 1)]
         return sign + digits[:cut] + "." + digits[cut:]
     if e.type == "DT":
-        year = draw(st.integers(2000, 2099))
-        month, day = draw(st.integers(1, 12)), draw(st.integers(1, 28))
+        year, month = draw(st.integers(2000, 2099)), draw(st.integers(1, 12))
+        # Every day of the month but February 29th, which the pattern leaves to the walk.
+        last = 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31
+        day = draw(st.integers(1, last))
         text = f"{year:04d}{month:02d}{day:02d}"
         return text if high >= 8 else text[2:]
     if e.type == "TM":
@@ -119,7 +121,8 @@ def _broken(draw: st.DrawFn, e: ElementDef, component: str) -> str:
     if way == "letters":
         return "1X"
     if way == "date":
-        return "20260230" if e.max_length >= 8 else "260230"
+        bad = draw(st.sampled_from(["20260230", "20260431", "20250229", "20261132"]))
+        return bad if e.max_length >= 8 else bad[2:]
     if way == "time":
         return "2460"
     if way == "code":

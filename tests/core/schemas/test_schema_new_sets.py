@@ -74,24 +74,53 @@ BROKEN: list[tuple[str, str, str, Brief]] = [
         "G62*17*20261131",
         [("element_invalid_date", "G62", 6, 2)],
     ),
-    # X12 947: W15 is mandatory; N1 loop max 10; W1902 is a number.
+    # X12 947: W15 and the N1 loop are mandatory; the N1 loop repeats at most 100 times;
+    # W1902 is a number; W1502 and W1503 come together (P0203); W1910 needs its
+    # qualifier and unit (C101112); the W19 loop is not inside an LX loop in 004010.
     (
         "947_4010_inventory_adjustment.edi",
-        "W15*20261121*ADJ-1001~\n",
+        "W15*20261121*ADJ-1001*DEP-77~\n",
         "",
         [("segment_missing", "W15", 2, None)],
     ),
     (
         "947_4010_inventory_adjustment.edi",
         "N1*WH*RENO DC*9*0012345670000~\n",
-        "N1*WH*RENO DC*9*0012345670000~\n" * 11,
-        [("loop_over_max", "N1", 13, None)],
+        "",
+        [("segment_missing", "N1", 3, None)],
+    ),
+    (
+        "947_4010_inventory_adjustment.edi",
+        "N1*WH*RENO DC*9*0012345670000~\n",
+        "N1*WH*RENO DC*9*0012345670000~\n" * 101,
+        [("loop_over_max", "N1", 103, None)],
     ),
     (
         "947_4010_inventory_adjustment.edi",
         "W19*AA*-2*",
         "W19*AA*-2X*",
-        [("element_not_numeric", "W19", 7, 2)],
+        [("element_not_numeric", "W19", 6, 2)],
+    ),
+    (
+        "947_4010_inventory_adjustment.edi",
+        "*ADJ-1001*DEP-77~",
+        "*ADJ-1001~",
+        [("element_conditional_missing", "W15", 2, 3)],
+    ),
+    (
+        "947_4010_inventory_adjustment.edi",
+        "W19*AB*3*EA**VN*GADGET-2~",
+        "W19*AB*3*EA**VN*GADGET-2****120~",
+        [
+            ("element_conditional_missing", "W19", 8, 11),
+            ("element_conditional_missing", "W19", 8, 12),
+        ],
+    ),
+    (
+        "947_4010_inventory_adjustment.edi",
+        "G62*11*20261121~\n",
+        "G62*11*20261121~\nLX*1~\n",
+        [("segment_unexpected", "LX", 6, None)],
     ),
     # D.96A ORDRSP: UNS is mandatory; SG2 (AJT) occurs once; UNS01 is D or S.
     ("ordrsp_d96a_response.edi", "UNS+S'\n", "", [("segment_missing", "UNS", 18, None)]),

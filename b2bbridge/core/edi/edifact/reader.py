@@ -201,7 +201,7 @@ class _Reader:
         text = unb_raw.decode(choice.codec)
         body, start, seg_line, end_line = normalize(text, buf.base, buf.line)
         delims = with_syntax_version(delims, version, una is not None)
-        unb = Segment(split_elements(body, delims), delims, start, seg_line, 1)
+        unb = Segment(split_elements(body, delims), delims, start, seg_line, 1, body)
         header, header_problems = read_interchange_header(unb, choice.codec, self.where)
         tracker = InterchangeTracker(header, self.where)
         state = _Interchange(tracker, delims, declared, declared or choice.codec, 1)
@@ -314,7 +314,7 @@ class _Reader:
             if rel_es in p:
                 els = join_released(p, els, es, rel)
             index += 1
-            seg = Segment(els, delims, start, seg_line, index)
+            seg = Segment(els, delims, start, seg_line, index, p)
             if fast and els[0] not in SERVICE_TAGS:
                 yield seg
                 continue

@@ -189,7 +189,8 @@ class _Reader:
         while found.broken and not self.eof and len(self.text) < WRAP_SAMPLE:
             self.fill()
         self.unwrap = found.broken and found.padded and is_wrapped(self.text, found)
-        seg = Segment(found.elements, found.delimiters, self.base, self.line, 1)
+        text = found.delimiters.element.join(found.elements)
+        seg = Segment(found.elements, found.delimiters, self.base, self.line, 1, text)
         header = interchange_header(found, seg)
         env = Envelope(header, self.file)
         events: list[Event] = [InterchangeStart(header)]
@@ -265,17 +266,19 @@ class _Reader:
             for idx, raw in enumerate(pieces[lo : lo + BATCH], idx + 1):  # noqa: B020
                 els = raw.split(esep)
                 if els[0] not in route:
-                    # Segment(els, delims, off, line, idx) without the cost of a Python
-                    # __init__ call; test_x12_reader pins it to the constructor's result.
+                    # Segment(els, delims, off, line, idx, raw) without the cost of a
+                    # Python __init__ call; test_x12_reader pins it to the constructor's.
                     seg = new(seg_type)
                     seg.elements = els
                     seg.delimiters = delims
                     seg.offset = off
                     seg.line = line
                     seg.index = idx
+                    seg.text = raw
                     append(seg)
                 else:
-                    out += self.envelope(env, seg_type(els, delims, off, line, idx), idx - last - 1)
+                    seg = seg_type(els, delims, off, line, idx, raw)
+                    out += self.envelope(env, seg, idx - last - 1)
                     route, last = ENVELOPE_TAGS if env.in_txn else _ANY, idx
                     if env.done:
                         self.idx, self.line_after = idx, line + tnl
@@ -320,16 +323,16 @@ class _Reader:
             els = text.split(esep)
             if breaks_follow and not unwrap and "\n" in text:
                 msg = "a line break inside a segment: its terminator seems to be missing"
-                seg = Segment(els, delims, start, seg_line, idx + 1)
+                seg = Segment(els, delims, start, seg_line, idx + 1, text)
                 out.append(env.problem("segment_terminator_missing", msg, seg))
             tag = els[0]
             if tag[:3] == "ISA" and (len(tag) == 3 or not tag[3].isalnum()):
                 env.txn_segments += idx - last
                 self.idx = idx
-                yield out + env.close(Segment(els, delims, start, seg_line, idx + 1))
+                yield out + env.close(Segment(els, delims, start, seg_line, idx + 1, text))
                 return start - self.base
             idx += 1
-            seg = Segment(els, delims, start, seg_line, idx)
+            seg = Segment(els, delims, start, seg_line, idx, text)
             if tag not in route:
                 out.append(seg)
                 continue
