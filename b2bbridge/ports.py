@@ -12,12 +12,12 @@ as fresh ``dict`` objects.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import BinaryIO, Protocol, Self, runtime_checkable
 
 from b2bbridge.core.errors import B2BError
 from b2bbridge.core.mapping.spec import MappingSpec
@@ -221,6 +221,10 @@ class Clock(Protocol):
 
 class PayloadRepository(Protocol):
     def put(self, data: bytes) -> str: ...
+    def put_chunks(self, chunks: Iterable[bytes]) -> tuple[str, int]:
+        """Store a payload given in pieces; its sha256 and size. Only pieces are held."""
+        ...
+
     def get(self, sha256: str) -> bytes: ...
     def open(self, sha256: str) -> io.BufferedReader:
         """A stream over the payload that holds only its compressed form in memory."""
@@ -551,6 +555,17 @@ class Connector(Protocol):
     def confirm(self, item: InboundFile, *, ok: bool) -> str | None: ...
     def send(self, name: str, data: bytes) -> str: ...
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class StreamingConnector(Connector, Protocol):
+    """A connector that can also hand a payload over as a stream (a local file, say).
+
+    Receiving from a stream hashes and compresses it piece by piece, so a large file is
+    never held whole in memory; connectors without ``open`` are read with ``fetch``.
+    """
+
+    def open(self, item: InboundFile) -> BinaryIO: ...
 
 
 class MappingCatalog(Protocol):

@@ -14,8 +14,9 @@ message with its own 997. Two modes:
 ``batch``
     One process, SQLite: the same orders in ONE interchange (how partners usually send a
     day's POs), received as one payload, processed, stored in one transaction and answered
-    by one 997 with an AK2/AK5 per order. Measured in a fresh child process that reads
-    the interchange from a file, so its peak RSS is the pipeline's alone.
+    by one 997 with an AK2/AK5 per order. Measured in a fresh child process that streams
+    the interchange from a file, as a folder connector hands it over, so its peak RSS is
+    the pipeline's alone.
 
 ``amqp``
     PostgreSQL and RabbitMQ with ``--workers`` worker processes. Orders are received
@@ -55,7 +56,7 @@ from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from b2bbridge.adapters.store.tables import messages  # noqa: E402
 from b2bbridge.bootstrap import App, build_app  # noqa: E402
 from b2bbridge.config import load_settings  # noqa: E402
-from b2bbridge.services.receive import receive_payload  # noqa: E402
+from b2bbridge.services.receive import receive_payload, receive_stream  # noqa: E402
 from b2bbridge.services.worker import drain  # noqa: E402
 
 GENERATOR = ROOT.parent / "shared" / "tools" / "gen_corpus.py"
@@ -188,10 +189,11 @@ def batch_child(source: Path, work: Path) -> dict[str, object]:
     configure_logging(level="error", fmt="json")
     app = build_app(settings)
     start = time.perf_counter()
-    data = source.read_bytes()  # what a folder connector's fetch hands over
-    size = len(data)
-    receive_all(app, [data])
-    del data
+    size = source.stat().st_size
+    with source.open("rb") as stream:  # as the folder connector hands a file over
+        receive_stream(
+            app.ctx, connector="acme-folder", partner="acme", filename=source.name, source=stream
+        )
     results = drain(app.ctx)
     end = time.perf_counter()
     app.close()

@@ -19,10 +19,12 @@ transactions, documents, acks sent and events.
 from __future__ import annotations
 
 import hashlib
+import io
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
+from typing import BinaryIO
 
 import structlog
 
@@ -35,6 +37,7 @@ from b2bbridge.ports import (
     InterchangeRecord,
     JsonObject,
     MessageRecord,
+    StreamingConnector,
     TransactionRecord,
     UnitOfWork,
 )
@@ -175,6 +178,12 @@ class _Batch:
 
     def fetch(self, item: InboundFile) -> bytes:
         return self._connector.fetch(item)
+
+    def open(self, item: InboundFile) -> BinaryIO:
+        """The wrapped connector's stream, or its fetched bytes as one."""
+        if isinstance(self._connector, StreamingConnector):
+            return self._connector.open(item)
+        return io.BytesIO(self._connector.fetch(item))
 
     def confirm(self, item: InboundFile, *, ok: bool) -> str | None:
         return self._connector.confirm(item, ok=ok)

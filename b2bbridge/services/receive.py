@@ -9,18 +9,22 @@ duplicate of the first: the file name is never trusted for that.
 
 from __future__ import annotations
 
-import hashlib
+import io
+import itertools
 import uuid
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import structlog
 
 from b2bbridge.core.edi.detect import sniff
-from b2bbridge.ports import Connector, InboundFile
+from b2bbridge.ports import Connector, InboundFile, StreamingConnector
 from b2bbridge.services.context import ServiceContext
 from b2bbridge.services.inbound import PROCESS
 
 log = structlog.get_logger("b2bbridge.receive")
+SNIFF = 4096  # what tells X12 from EDIFACT from anything else
+CHUNK = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,19 +38,34 @@ def receive_payload(
     ctx: ServiceContext, *, connector: str, partner: str | None, filename: str | None, data: bytes
 ) -> Received:
     """Store one payload and queue it for processing; the durable hand-off point."""
-    sha = hashlib.sha256(data).hexdigest()
+    return receive_stream(
+        ctx, connector=connector, partner=partner, filename=filename, source=io.BytesIO(data)
+    )
+
+
+def receive_stream(
+    ctx: ServiceContext,
+    *,
+    connector: str,
+    partner: str | None,
+    filename: str | None,
+    source: BinaryIO,
+) -> Received:
+    """:func:`receive_payload` for a stream, read in pieces: a large file is never whole."""
+    head = source.read(SNIFF)
+    chunks = itertools.chain((head,), iter(lambda: source.read(CHUNK), b""))
     correlation_id = uuid.uuid4().hex
-    syntax = sniff(data[:4096]).syntax
+    syntax = sniff(head).syntax
     with ctx.uow() as uow:
+        sha, size = uow.payloads.put_chunks(chunks)
         earlier = uow.messages.find_by_payload(sha, partner=partner)
-        uow.payloads.put(data)
         message_id = uow.messages.add(
             direction="in",
             partner=partner,
             connector=connector,
             filename=filename,
             payload_sha256=sha,
-            size=len(data),
+            size=size,
             correlation_id=correlation_id,
             syntax=syntax,
         )
@@ -60,7 +79,7 @@ def receive_payload(
             )
         item_id = None if earlier else uow.work.add(PROCESS, message_id)
         uow.commit()
-    item = InboundFile(connector=connector, ref=filename or "", name=filename or "", size=len(data))
+    item = InboundFile(connector=connector, ref=filename or "", name=filename or "", size=size)
     if earlier:
         log.warning(
             "payload_duplicate",
@@ -78,7 +97,7 @@ def receive_payload(
         file=filename,
         partner=partner,
         connector=connector,
-        size=len(data),
+        size=size,
         sha256=sha,
         correlation_id=correlation_id,
     )
@@ -89,9 +108,19 @@ def receive_from(ctx: ServiceContext, connector: Connector) -> list[Received]:
     """Everything one connector has ready now."""
     received: list[Received] = []
     for item in connector.poll():
-        data = connector.fetch(item)
-        r = receive_payload(
-            ctx, connector=connector.name, partner=connector.partner, filename=item.name, data=data
-        )
-        received.append(Received(item, r.message_id, r.duplicate_of))
+        received.append(receive_item(ctx, connector, item))
     return received
+
+
+def receive_item(ctx: ServiceContext, connector: Connector, item: InboundFile) -> Received:
+    """One polled item, streamed when the connector can, else fetched whole."""
+    name, partner = connector.name, connector.partner
+    if isinstance(connector, StreamingConnector):
+        with connector.open(item) as source:
+            r = receive_stream(
+                ctx, connector=name, partner=partner, filename=item.name, source=source
+            )
+    else:
+        data = connector.fetch(item)
+        r = receive_payload(ctx, connector=name, partner=partner, filename=item.name, data=data)
+    return Received(item, r.message_id, r.duplicate_of)

@@ -28,11 +28,12 @@ so a reader on the other side never sees half a file.
 from __future__ import annotations
 
 import fnmatch
+import io
 import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -120,6 +121,16 @@ class FolderConnector:
                 f"cannot read {path}: {exc.strerror}", location=Location(file=str(path))
             ) from exc
 
+    def open(self, item: InboundFile) -> BinaryIO:
+        """The file as a stream, so that receiving never holds a large file whole."""
+        path = self.options.inbox / self._claim(item.ref)
+        try:
+            return _FileStream(path)
+        except OSError as exc:
+            raise ConnectorError(
+                f"cannot read {path}: {exc.strerror}", location=Location(file=str(path))
+            ) from exc
+
     def _claim(self, ref: str) -> str:
         """With ``rename``, take the file by renaming it; a lost race is a ConnectorError."""
         if self.lock.strategy != "rename":
@@ -173,6 +184,22 @@ class FolderConnector:
 
     def close(self) -> None:
         """Nothing to release for local folders."""
+
+
+class _FileStream(io.BufferedReader):
+    """A file read in pieces; a read error is a ConnectorError naming the file."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(io.FileIO(path, "rb"))
+        self.path = path
+
+    def read(self, size: int | None = -1) -> bytes:
+        try:
+            return super().read(size)
+        except OSError as exc:
+            raise ConnectorError(
+                f"cannot read {self.path}: {exc.strerror}", location=Location(file=str(self.path))
+            ) from exc
 
 
 def _listing(inbox: Path) -> dict[str, tuple[int, float]]:

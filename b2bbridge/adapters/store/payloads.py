@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from sqlalchemy import Connection, bindparam, select
 
@@ -50,6 +50,27 @@ class SqlPayloadRepository:
         }
         self._connection.execute(_PUT.on(self._connection), values)
         return digest
+
+    def put_chunks(self, chunks: Iterable[bytes]) -> tuple[str, int]:
+        """Hash and compress the pieces as they come; only the compressed blob is held."""
+        digest = hashlib.sha256()
+        deflater = zlib.compressobj(COMPRESSION_LEVEL)
+        parts: list[bytes] = []
+        size = 0
+        for chunk in chunks:
+            digest.update(chunk)
+            size += len(chunk)
+            parts.append(deflater.compress(chunk))
+        parts.append(deflater.flush())
+        sha256 = digest.hexdigest()
+        values = {
+            "sha256": sha256,
+            "size": size,
+            "compressed": b"".join(parts),
+            "created_at": self._clock.now(),
+        }
+        self._connection.execute(_PUT.on(self._connection), values)
+        return sha256, size
 
     def get(self, sha256: str) -> bytes:
         data = zlib.decompress(self._compressed(sha256))

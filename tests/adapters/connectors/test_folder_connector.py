@@ -6,7 +6,8 @@ import pytest
 
 from b2bbridge.adapters.connectors import folder  # noqa: F401 - registers the kind
 from b2bbridge.adapters.connectors.base import ConnectorDefinition, create_connector
-from b2bbridge.core.errors import ConfigError
+from b2bbridge.core.errors import ConfigError, ConnectorError
+from b2bbridge.ports import StreamingConnector
 
 
 def _connector(tmp_path: Path, **options: object):  # type: ignore[no-untyped-def]
@@ -69,3 +70,23 @@ def test_unknown_kind_suggests_the_closest_known_one(tmp_path: Path) -> None:
 def test_bad_option_names_the_connector_and_the_option(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="option 'after'"):
         _connector(tmp_path, after="shred")
+
+
+def test_a_polled_file_can_be_read_as_a_stream_in_pieces(tmp_path: Path) -> None:
+    c = _connector(tmp_path)
+    data = b"ISA*00*" + bytes(range(256)) * 5000
+    _old(tmp_path / "in" / "big.edi", data)
+    (item,) = list(c.poll())
+    with c.open(item) as stream:
+        pieces = list(iter(lambda: stream.read(65536), b""))
+    assert isinstance(c, StreamingConnector)
+    assert (len(pieces) > 1, b"".join(pieces)) == (True, data)
+
+
+def test_a_file_gone_before_it_is_opened_is_a_connector_error_naming_it(tmp_path: Path) -> None:
+    c = _connector(tmp_path)
+    _old(tmp_path / "in" / "gone.edi")
+    (item,) = list(c.poll())
+    (tmp_path / "in" / "gone.edi").unlink()
+    with pytest.raises(ConnectorError, match=r"gone\.edi"):
+        c.open(item)
