@@ -41,3 +41,32 @@ def brief(problems: list[Problem], start: int = 0) -> list[tuple[str, str | None
         index = (where.segment_index or 0) - start + 1
         out.append((p.code, where.segment_id, index, where.element))
     return out
+
+
+Brief = list[tuple[str, str | None, int, int | None]]
+
+
+def fixture(name: str) -> bytes:
+    """A file under tests/fixtures/schemas."""
+    return (FIXTURES / name).read_bytes()
+
+
+def brief_of(data: bytes) -> Brief:
+    """:func:`brief` of a file holding one transaction, positions from its ST/UNH."""
+    [tx] = transactions(data)
+    [found] = problems_of(data)
+    return brief(found, tx.header.segment.index)
+
+
+def check_clean_fixture(name: str, schema_file: str) -> None:
+    """The fixture is read with ``schema_file`` and validates without a problem."""
+    [tx] = transactions(fixture(name))
+    assert CATALOG.file_for(tx.header.type, tx.header.version or "") == schema_file
+    assert problems_of(fixture(name)) == [[]]
+
+
+def broken_copy_brief(name: str, old: str, new: str) -> Brief:
+    """The findings for the fixture with its first ``old`` replaced by ``new``."""
+    data = fixture(name)
+    assert old.encode() in data
+    return brief_of(data.replace(old.encode(), new.encode(), 1))

@@ -11,9 +11,14 @@ UNH = 1 as in a CONTRL UCS.
 from __future__ import annotations
 
 import pytest
-from schemas_support import CATALOG, FIXTURES, brief, problems_of, transactions
-
-Brief = list[tuple[str, str | None, int, int | None]]
+from schemas_support import (
+    Brief,
+    brief_of,
+    broken_copy_brief,
+    check_clean_fixture,
+    fixture,
+    problems_of,
+)
 
 FIXTURE_SCHEMAS = {
     "invrpt_d96a_packages.edi": "edifact/D96A/INVRPT.yaml",
@@ -95,21 +100,9 @@ BROKEN: list[tuple[str, str, str, Brief]] = [
 ]
 
 
-def _fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def _brief(data: bytes) -> Brief:
-    [tx] = transactions(data)
-    [found] = problems_of(data)
-    return brief(found, tx.header.segment.index)
-
-
 @pytest.mark.parametrize("name", sorted(FIXTURE_SCHEMAS))
 def test_message_using_the_published_groups_validates_clean(name: str) -> None:
-    [tx] = transactions(_fixture(name))
-    assert CATALOG.file_for(tx.header.type, tx.header.version or "") == FIXTURE_SCHEMAS[name]
-    assert problems_of(_fixture(name)) == [[]]
+    check_clean_fixture(name, FIXTURE_SCHEMAS[name])
 
 
 @pytest.mark.parametrize(
@@ -118,19 +111,17 @@ def test_message_using_the_published_groups_validates_clean(name: str) -> None:
 def test_message_breaking_the_published_structure_gets_the_exact_finding(
     name: str, old: str, new: str, expected: Brief
 ) -> None:
-    data = _fixture(name)
-    assert old.encode() in data
-    assert _brief(data.replace(old.encode(), new.encode(), 1)) == expected
+    assert broken_copy_brief(name, old, new) == expected
 
 
 def test_a_code_list_identification_longer_than_three_is_d01b_only() -> None:
     """1131 is an..3 (code list qualifier) in D.96A and an..17 in D.01B."""
     long_list = "PIA+5+WIDGET-1:SA:GS1-ITEMLIST'\n"
-    d96a = _fixture("invrpt_d96a_packages.edi").replace(
+    d96a = fixture("invrpt_d96a_packages.edi").replace(
         b"PIA+5+WIDGET-1:SA'\n", long_list.encode(), 1
     )
-    d01b = _fixture("invrpt_d01b_packages.edi").replace(
+    d01b = fixture("invrpt_d01b_packages.edi").replace(
         b"PIA+5+WIDGET-1:SA'\n", long_list.encode(), 1
     )
-    assert [code for code, *_ in _brief(d96a)] == ["element_too_long"]
+    assert [code for code, *_ in brief_of(d96a)] == ["element_too_long"]
     assert problems_of(d01b) == [[]]

@@ -9,13 +9,21 @@ whose findings are pinned down to code, segment and position. Positions count as
 from __future__ import annotations
 
 import pytest
-from schemas_support import CATALOG, FIXTURES, REPO, brief, problems_of, transactions
+from schemas_support import (
+    CATALOG,
+    REPO,
+    Brief,
+    brief_of,
+    broken_copy_brief,
+    check_clean_fixture,
+    fixture,
+    problems_of,
+    transactions,
+)
 
 from b2bbridge.core.mapping.marks import Mark
 from b2bbridge.core.schemas.catalog import TextSchemaCatalog
 from b2bbridge.core.schemas.dictionary import Dictionary, load_dictionary
-
-Brief = list[tuple[str, str | None, int, int | None]]
 
 NEW_FILES = [
     "x12/004010/943.yaml",
@@ -258,16 +266,6 @@ BROKEN: list[tuple[str, str, str, Brief]] = [
 ]
 
 
-def _fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def _brief(data: bytes) -> Brief:
-    [tx] = transactions(data)
-    [found] = problems_of(data)
-    return brief(found, tx.header.segment.index)
-
-
 def test_every_new_schema_file_loads_and_the_shipped_set_checks_clean() -> None:
     catalog = TextSchemaCatalog(CATALOG.resolve, CATALOG.names)
     for name in NEW_FILES:
@@ -277,9 +275,7 @@ def test_every_new_schema_file_loads_and_the_shipped_set_checks_clean() -> None:
 
 @pytest.mark.parametrize("name", sorted(FIXTURE_SCHEMAS))
 def test_valid_fixture_of_each_new_set_validates_clean(name: str) -> None:
-    [tx] = transactions(_fixture(name))
-    assert CATALOG.file_for(tx.header.type, tx.header.version or "") == FIXTURE_SCHEMAS[name]
-    assert problems_of(_fixture(name)) == [[]]
+    check_clean_fixture(name, FIXTURE_SCHEMAS[name])
 
 
 @pytest.mark.parametrize(
@@ -288,9 +284,7 @@ def test_valid_fixture_of_each_new_set_validates_clean(name: str) -> None:
 def test_broken_copy_of_a_fixture_reports_exactly_its_defect(
     name: str, old: str, new: str, expected: Brief
 ) -> None:
-    data = _fixture(name)
-    assert old.encode() in data
-    assert _brief(data.replace(old.encode(), new.encode(), 1)) == expected
+    assert broken_copy_brief(name, old, new) == expected
 
 
 def test_every_new_set_has_a_missing_segment_an_over_max_and_a_bad_value_case() -> None:
@@ -310,7 +304,7 @@ def test_every_new_set_has_a_missing_segment_an_over_max_and_a_bad_value_case() 
 def test_005010_copy_of_a_warehouse_fixture_uses_the_005010_schema_and_is_clean(
     name: str,
 ) -> None:
-    data = _fixture(name).replace(b"*00401*", b"*00501*").replace(b"*X*004010~", b"*X*005010~")
+    data = fixture(name).replace(b"*00401*", b"*00501*").replace(b"*X*004010~", b"*X*005010~")
     [tx] = transactions(data)
     schema = CATALOG.schema_for(tx.header.type, tx.header.version or "")
     assert schema is not None
@@ -320,17 +314,17 @@ def test_005010_copy_of_a_warehouse_fixture_uses_the_005010_schema_and_is_clean(
 
 def test_d01b_inventory_quantity_without_its_inv_trigger_is_out_of_place() -> None:
     # D.01B starts each quantity group of a line with INV; D.96A started it with QTY.
-    data = _fixture("invrpt_d01b_stock.edi").replace(b"INV+1'\n", b"")
-    assert _brief(data) == [("segment_out_of_order", "QTY", 11, None)]
+    data = fixture("invrpt_d01b_stock.edi").replace(b"INV+1'\n", b"")
+    assert brief_of(data) == [("segment_out_of_order", "QTY", 11, None)]
 
 
 def test_d01b_order_checked_as_d96a_reports_what_d96a_lacks() -> None:
-    data = _fixture("orders_d01b_order.edi").replace(b":D:01B:", b":D:96A:")
-    found = _brief(data)
+    data = fixture("orders_d01b_order.edi").replace(b":D:01B:", b":D:96A:")
+    found = brief_of(data)
     assert ("element_too_many_components", "BGM", 2, 2) in found  # C106 is D.01B
     assert ("segment_unexpected", "GIR", 5, None) in found  # no header GIR in D.96A
     assert ("segment_unrecognized", "CCI", 16, None) in found  # no CCI in D.96A
-    assert problems_of(_fixture("orders_d01b_order.edi")) == [[]]
+    assert problems_of(fixture("orders_d01b_order.edi")) == [[]]
 
 
 @pytest.mark.parametrize(
