@@ -99,11 +99,15 @@ def drill(
     seed: int,
     limit_seconds: float = 900.0,
     disturb: Callable[[int], None] | None = None,
+    settled: Callable[[], bool] = lambda: True,
 ) -> int:
     """Kill workers at random moments until ``kills`` are done, then wait for the rest.
 
     ``disturb(n)`` is called after the n-th kill (the AMQP drill restarts the broker
-    there). Returns how many inputs were finished when the drill stopped waiting.
+    there). The drill waits until every input is finished and ``settled()`` holds: a
+    worker killed after its batch committed leaves those work items leased, and they are
+    settled only once their lease runs out and another worker takes them. Returns how
+    many inputs were finished when the drill stopped waiting.
     """
     rng = random.Random(seed)
     pool.start()
@@ -112,7 +116,7 @@ def drill(
         while time.monotonic() < give_up:
             pool.check_alive()
             done = finished()
-            if done >= total and pool.kills >= kills:
+            if done >= total and pool.kills >= kills and settled():
                 return done
             time.sleep(rng.uniform(0.2, 1.2))
             if pool.kills < kills:

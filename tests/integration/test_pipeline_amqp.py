@@ -93,7 +93,15 @@ def test_sigkills_and_a_broker_restart_lose_nothing_and_duplicate_nothing(
             return int(connection.execute(query).scalar_one())
 
     pool = WorkerPool(dep, size=3)
-    done = drill(pool, finished, TOTAL, kills=10, seed=4, disturb=_restart_broker)
+    done = drill(
+        pool,
+        finished,
+        TOTAL,
+        kills=10,
+        seed=4,
+        disturb=_restart_broker,
+        settled=lambda: app.ctx.queue.pending_count() == 0,
+    )
     with engine.connect() as connection:
         numbers = list(connection.execute(select(documents.c.doc_number)).scalars())
         statuses = dict(

@@ -72,7 +72,14 @@ def test_sigkilled_workers_store_every_order_exactly_once(tmp_path: Path) -> Non
     app = build_app(load_settings(dep.root / "b2bbridge.toml", env={}))
     ingest(app)
     pool = WorkerPool(dep, size=3)
-    done = drill(pool, lambda: finished_count(app), TOTAL, kills=12, seed=6)
+    done = drill(
+        pool,
+        lambda: finished_count(app),
+        TOTAL,
+        kills=12,
+        seed=6,
+        settled=lambda: app.ctx.queue.pending_count() == 0,
+    )
     with app.ctx.uow() as uow:
         connection = uow.messages._connection
         numbers = list(connection.execute(select(documents.c.doc_number)).scalars())
