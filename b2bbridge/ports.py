@@ -568,6 +568,17 @@ class StreamingConnector(Connector, Protocol):
     def open(self, item: InboundFile) -> BinaryIO: ...
 
 
+@runtime_checkable
+class BatchSendingConnector(Connector, Protocol):
+    """A connector that can make many sends durable together, cheaper than one by one.
+
+    Sends inside ``sending_together()`` count only once the block has ended without an
+    error; if it raises, none of them went, and the caller leaves them pending.
+    """
+
+    def sending_together(self) -> AbstractContextManager[None]: ...
+
+
 class MappingCatalog(Protocol):
     """Mapping specifications by name, loaded and compiled by an adapter."""
 

@@ -21,12 +21,13 @@ its retry or dead letter with the usual bookkeeping.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 
 import structlog
 
 from b2bbridge.logs import bind_message
-from b2bbridge.ports import BatchScope, WorkItem
+from b2bbridge.ports import BatchScope, BatchSendingConnector, WorkItem
 from b2bbridge.services.acknowledge import mark_sent
 from b2bbridge.services.context import DeferredSend, ServiceContext
 from b2bbridge.services.inbound import PROCESS, pending_message, process_message
@@ -105,13 +106,32 @@ def _process(ctx: ServiceContext, item: WorkItem, outcome: _Outcome) -> MessageR
 
 def _after_commit(ctx: ServiceContext, outcome: _Outcome) -> None:
     """Deliver, record the deliveries, queue triggered flows, settle the items."""
-    sent = [outbound_id for send in outcome.sends for outbound_id in send(ctx)]
+    sent = _deliver_together(ctx, outcome.sends)
     if sent:
         mark_sent(ctx, sent)
     for _item, result in outcome.results:
         enqueue_after_store(ctx, result)
     finished = [item.id for item, _result in outcome.results]
     ctx.queue.complete_many(finished + [item.id for item in outcome.settled])
+
+
+def _deliver_together(ctx: ServiceContext, sends: Sequence[DeferredSend]) -> list[int]:
+    """Run the batch's sends with every connector that can make them durable together.
+
+    A folder outbox then syncs the batch's ack files once rather than once each. If that
+    sync fails, nothing counts as sent: the acks stay pending for the recovery sweep.
+    """
+    if not sends:
+        return []
+    try:
+        with ExitStack() as together:
+            for connector in ctx.connectors.values():
+                if isinstance(connector, BatchSendingConnector):
+                    together.enter_context(connector.sending_together())
+            return [outbound_id for send in sends for outbound_id in send(ctx)]
+    except OSError as exc:
+        log.error("ack_delivery_failed", acks=len(sends), error=str(exc))
+        return []
 
 
 def _each_alone(

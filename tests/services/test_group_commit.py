@@ -9,6 +9,8 @@ import pytest
 from e2e_support import Deployment
 from pipeline_support import open_app, order_850, receive
 
+from b2bbridge.adapters.connectors.durable import HeldWrites
+from b2bbridge.adapters.connectors.folder import FolderConnector
 from b2bbridge.adapters.store.batch import SqlBatchScope
 from b2bbridge.bootstrap import App
 from b2bbridge.ports import Connector, InboundFile
@@ -162,3 +164,24 @@ def test_without_group_commit_each_message_commits_and_sends_on_its_own(app: App
 
     assert [r.status for r in results] == ["acknowledged"] * 2
     assert spy.visible_at_send == [1, 2]  # each ack went out right after its own commit
+
+
+def test_a_batch_whose_ack_files_cannot_be_synced_leaves_its_acks_pending(
+    grouped: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = grouped
+    ids = [receive(app, order_850(n, f"PO-SYNC-{n}")) for n in range(1, 3)]
+
+    def broken(self: HeldWrites) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(HeldWrites, "settle", broken)
+    results = drain(app.ctx)
+
+    assert [r.status for r in results] == ["acknowledged"] * 2
+    with app.ctx.uow() as uow:
+        acks = [a for m in ids for a in uow.outbound.for_message(m) if a.kind == "997"]
+    assert [a.status for a in acks] == ["pending", "pending"]
+    outbox = app.ctx.connectors[_outbox(app)]
+    assert isinstance(outbox, FolderConnector)
+    assert not any(outbox.options.outbox.glob("*997*"))

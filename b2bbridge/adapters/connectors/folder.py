@@ -32,6 +32,7 @@ import io
 import os
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Literal
 
@@ -42,6 +43,7 @@ from b2bbridge.adapters.connectors.base import (
     parse_options,
     register_kind,
 )
+from b2bbridge.adapters.connectors.durable import HeldWrites, free_name, write_durably
 from b2bbridge.adapters.connectors.readlock import (
     ReadLock,
     StabilityTracker,
@@ -97,6 +99,7 @@ class FolderConnector:
         self._clock = clock
         self._tracker = StabilityTracker(self.lock.seconds)
         self._claims: dict[str, str] = {}
+        self._held: HeldWrites | None = None
 
     def poll(self) -> Iterator[InboundFile]:
         """Files ready to read, oldest first; missing inbox means nothing to read yet."""
@@ -162,7 +165,7 @@ class FolderConnector:
             return None
         folder = self.options.archive if ok else self.options.error
         folder.mkdir(parents=True, exist_ok=True)
-        dest = _free_name(folder / item.name)
+        dest = free_name(folder / item.name)
         try:
             os.replace(src, dest)
         except FileNotFoundError:
@@ -170,17 +173,31 @@ class FolderConnector:
         return str(dest)
 
     def send(self, name: str, data: bytes) -> str:
-        """Write atomically: temporary name, fsync, rename."""
-        outbox = self.options.outbox
-        outbox.mkdir(parents=True, exist_ok=True)
-        final = _free_name(outbox / name)
-        tmp = outbox / f".{final.name}.tmp"
-        with tmp.open("wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, final)
-        return str(final)
+        """Write atomically and durably: temporary name, sync, rename, sync the folder.
+
+        Inside :meth:`sending_together` the file is only written; it gets its final name
+        when the block ends, synced together with the others.
+        """
+        if self._held is not None:
+            return str(self._held.write(self.options.outbox, name, data))
+        return str(write_durably(self.options.outbox, name, data))
+
+    @contextmanager
+    def sending_together(self) -> Iterator[None]:
+        """Make the sends inside durable together, with one sync for all of them.
+
+        If the block or the sync fails, the files written inside are removed and the
+        error is raised: the caller must not record those sends as done.
+        """
+        held = self._held = HeldWrites()
+        try:
+            yield
+            held.settle()
+        except BaseException:
+            held.discard()
+            raise
+        finally:
+            self._held = None
 
     def close(self) -> None:
         """Nothing to release for local folders."""
@@ -214,19 +231,6 @@ def _listing(inbox: Path) -> dict[str, tuple[int, float]]:
             except FileNotFoundError:
                 continue  # moved away between the listing and the stat
     return out
-
-
-def _free_name(path: Path) -> Path:
-    """``path``, or ``name.1.ext``, ``name.2.ext`` ... when it is taken: nothing is overwritten."""
-    if not path.exists():
-        return path
-    stem, suffix = path.stem, path.suffix
-    n = 1
-    while True:
-        candidate = path.with_name(f"{stem}.{n}{suffix}")
-        if not candidate.exists():
-            return candidate
-        n += 1
 
 
 def _create(definition: ConnectorDefinition, home: Path) -> FolderConnector:
