@@ -116,13 +116,8 @@ class FolderConnector:
                 yield InboundFile(connector=self.name, ref=name, name=name, size=listing[name][0])
 
     def fetch(self, item: InboundFile) -> bytes:
-        path = self.options.inbox / self._claim(item.ref)
-        try:
-            return path.read_bytes()
-        except OSError as exc:
-            raise ConnectorError(
-                f"cannot read {path}: {exc.strerror}", location=Location(file=str(path))
-            ) from exc
+        with self.open(item) as stream:
+            return stream.read()
 
     def open(self, item: InboundFile) -> BinaryIO:
         """The file as a stream, so that receiving never holds a large file whole."""

@@ -41,15 +41,8 @@ class SqlPayloadRepository:
         self._clock = clock
 
     def put(self, data: bytes) -> str:
-        digest = hashlib.sha256(data).hexdigest()
-        values = {
-            "sha256": digest,
-            "size": len(data),
-            "compressed": zlib.compress(data, COMPRESSION_LEVEL),
-            "created_at": self._clock.now(),
-        }
-        self._connection.execute(_PUT.on(self._connection), values)
-        return digest
+        sha256, _ = self.put_chunks((data,))
+        return sha256
 
     def put_chunks(self, chunks: Iterable[bytes]) -> tuple[str, int]:
         """Hash and compress the pieces as they come; only the compressed blob is held."""
