@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 
 from b2bbridge.core.errors import B2BError
 from b2bbridge.core.location import Location
@@ -39,15 +40,7 @@ def dead_letter_record(
     """Store ``record`` as a message and dead-letter it, inside the caller's unit of work."""
     message_id = _store_record(uow, flow, target, record)
     where = Location(file=f"{target}:{record.entity}/{record.key}", transaction=record.external_id)
-    failure.location = where.merged(failure.location)
-    return record_dead_letter(
-        uow,
-        message_id=message_id,
-        partner=None,
-        failure=failure,
-        attempts=attempts,
-        replay_of=replay_of,
-    )
+    return _dead_letter(uow, message_id, where, failure, attempts, replay_of)
 
 
 def _store_record(uow: UnitOfWork, flow: str, target: str, record: SyncRecord) -> int:
@@ -59,12 +52,17 @@ def _store_record(uow: UnitOfWork, flow: str, target: str, record: SyncRecord) -
         "external_id": record.external_id,
         "fields": record.fields,
     }
+    return _store_json(uow, f"system:{target}", f"{flow}/{record.entity}-{record.key}.json", body)
+
+
+def _store_json(uow: UnitOfWork, connector: str, filename: str, body: Mapping[str, object]) -> int:
+    """``body`` as the JSON payload of a new outbound message; its id."""
     data = json.dumps(body, sort_keys=True, default=str).encode("utf-8")
     return uow.messages.add(
         direction="out",
         partner=None,
-        connector=f"system:{target}",
-        filename=f"{flow}/{record.entity}-{record.key}.json",
+        connector=connector,
+        filename=filename,
         payload_sha256=uow.payloads.put(data),
         size=len(data),
         correlation_id=uuid.uuid4().hex,
@@ -83,18 +81,22 @@ def dead_letter_run(
 ) -> int:
     """Store a failed triggered run of ``flow`` as a message and dead-letter it."""
     body = {"flow": flow, "run": True, "trigger_message_id": trigger_message_id}
-    data = json.dumps(body, sort_keys=True).encode("utf-8")
-    message_id = uow.messages.add(
-        direction="out",
-        partner=None,
-        connector=f"sync:{flow}",
-        filename=f"{flow}/run.json",
-        payload_sha256=uow.payloads.put(data),
-        size=len(data),
-        correlation_id=uuid.uuid4().hex,
-        syntax="json",
+    message_id = _store_json(uow, f"sync:{flow}", f"{flow}/run.json", body)
+    return _dead_letter(
+        uow, message_id, Location(file=f"sync:{flow}"), failure, attempts, replay_of
     )
-    failure.location = Location(file=f"sync:{flow}").merged(failure.location)
+
+
+def _dead_letter(
+    uow: UnitOfWork,
+    message_id: int,
+    where: Location,
+    failure: B2BError,
+    attempts: int,
+    replay_of: int | None,
+) -> int:
+    """Dead-letter ``failure`` on ``message_id``, located first at ``where`` (no partner)."""
+    failure.location = where.merged(failure.location)
     return record_dead_letter(
         uow,
         message_id=message_id,
