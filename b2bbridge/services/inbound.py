@@ -34,7 +34,12 @@ from b2bbridge.ports import MessageRecord, WorkItem
 from b2bbridge.services.context import ServiceContext
 from b2bbridge.services.deadletter import record_dead_letter
 from b2bbridge.services.documents import document_format, process_document_payload
-from b2bbridge.services.interchange import InterchangeBatch, commit_interchange, map_unit
+from b2bbridge.services.interchange import (
+    InterchangeBatch,
+    commit_interchange,
+    header_location,
+    map_unit,
+)
 from b2bbridge.services.results import MessageResult
 
 log = structlog.get_logger("b2bbridge.inbound")
@@ -138,14 +143,7 @@ def _identify(
     except UnknownPartnerError as exc:
         if hint is not None:
             return hint, None
-        exc.with_location(
-            interchange=header.control_number,
-            file=msg.filename,
-            byte_offset=header.segment.offset,
-            line=header.segment.line,
-            segment_id=header.segment.tag,
-            segment_index=header.segment.index,
-        )
+        exc.with_location(**header_location(header, msg.filename).as_dict())
         return None, exc
 
 

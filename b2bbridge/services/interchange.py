@@ -295,16 +295,21 @@ def _duplicate_outcome(
     problem = Problem(
         "interchange_duplicate",
         f"interchange {header.control_number} from {header.sender.id} was already received",
-        Location(
-            file=msg.filename,
-            interchange=header.control_number,
-            segment_id=header.segment.tag,
-            segment_index=header.segment.index,
-            line=header.segment.line,
-            byte_offset=header.segment.offset,
-        ),
+        header_location(header, msg.filename),
     )
     return InterchangeOutcome(header, groups=outcome.groups, problems=[*outcome.problems, problem])
+
+
+def header_location(header: InterchangeHeader, filename: str | None) -> Location:
+    """Where an interchange's header (ISA or UNB) stands in its file."""
+    return Location(
+        file=filename,
+        interchange=header.control_number,
+        segment_id=header.segment.tag,
+        segment_index=header.segment.index,
+        line=header.segment.line,
+        byte_offset=header.segment.offset,
+    )
 
 
 def _located(problem: Problem, msg: MessageRecord) -> Problem:
