@@ -97,6 +97,32 @@ class DocumentRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class NewTransaction:
+    """A transaction row for :meth:`TransactionRepository.add_many` (the fields of ``add``)."""
+
+    interchange_id: int
+    group_control_number: str | None
+    control_number: str
+    type: str
+    status: str
+    segment_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class NewDocument:
+    """A document row for :meth:`DocumentRepository.add_many` (the fields of ``add``)."""
+
+    transaction_id: int | None
+    message_id: int
+    partner: str
+    doc_type: str
+    doc_number: str
+    doc_date: date | None
+    schema_version: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
 class OutboundRecord:
     """A document we send: an acknowledgement, an 855, an 856 ..."""
 
@@ -298,6 +324,10 @@ class TransactionRepository(Protocol):
         status: str,
         segment_count: int,
     ) -> int: ...
+    def add_many(self, rows: Sequence[NewTransaction]) -> list[int]:
+        """Insert the rows in order; their new ids, ascending, in the order of ``rows``."""
+        ...
+
     def for_interchange(self, interchange_id: int) -> list[TransactionRecord]: ...
     def get(self, id: int) -> TransactionRecord: ...
 
@@ -315,6 +345,14 @@ class DocumentRepository(Protocol):
         schema_version: str,
         body: str,
     ) -> tuple[int, bool]: ...
+    def add_many(self, rows: Sequence[NewDocument]) -> list[tuple[int, bool]]:
+        """What calling :meth:`add` for each row in order would return, in fewer statements.
+
+        ``created`` is True only for the first row with a natural key that was not stored
+        yet; a later row of the same batch with that key gets the same id and False.
+        """
+        ...
+
     def get(self, id: int) -> DocumentRecord: ...
     def for_message(self, message_id: int) -> list[DocumentRecord]: ...
     def list(

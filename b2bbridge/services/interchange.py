@@ -11,8 +11,10 @@ again), the dead letters and the acks, and commits once.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TypeVar
 
 import structlog
 
@@ -25,7 +27,7 @@ from b2bbridge.core.mapping.inbound import map_transaction
 from b2bbridge.core.model.base import CanonicalDocument
 from b2bbridge.core.partner import PartnerProfile
 from b2bbridge.core.schemas.validator import validate_transaction
-from b2bbridge.ports import MessageRecord, UnitOfWork
+from b2bbridge.ports import MessageRecord, NewDocument, NewTransaction, UnitOfWork
 from b2bbridge.services.acknowledge import prepare_acks, send_acks
 from b2bbridge.services.context import ServiceContext
 from b2bbridge.services.deadletter import record_dead_letter
@@ -34,6 +36,8 @@ from b2bbridge.services.results import MessageResult
 from b2bbridge.services.spool import BodySpool, Spooled
 
 log = structlog.get_logger("b2bbridge.interchange")
+
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -245,20 +249,18 @@ def commit_interchange(
                 failure=_located(sunk_interchange, msg),
                 replay_of=replay_of,
             )
-        for unit in batch.units:
-            _store_unit(
-                uow,
-                msg,
-                unit,
-                batch.bodies,
-                verdicts.get(id(unit.transaction.header)),
-                icx,
-                partner,
-                duplicate,
-                sunk_interchange is not None,
-                result,
-                replay_of,
-            )
+        _store_units(
+            uow,
+            msg,
+            batch,
+            verdicts,
+            icx,
+            partner,
+            duplicate,
+            sunk_interchange is not None,
+            result,
+            replay_of,
+        )
         if profile is not None and not duplicate:
             for segment in batch.ta1s:
                 reconcile_ta1(uow, partner=profile.partner, message_id=msg.id, segment=segment)
@@ -318,12 +320,33 @@ def _located(problem: Problem, msg: MessageRecord) -> Problem:
     )
 
 
-def _store_unit(
+TRANSACTIONS_PER_INSERT = 1000
+"""Transaction rows per :meth:`~b2bbridge.ports.TransactionRepository.add_many` call."""
+
+DOCUMENTS_PER_INSERT = 100
+"""Document rows per :meth:`~b2bbridge.ports.DocumentRepository.add_many` call.
+
+Each row carries its canonical body (about 9 KB for a 25-line order), read back from the
+spool only for its chunk, so memory stays flat however many orders the interchange holds.
+Measured on the 2,000-order batch bench, 500 rows per call cost some 8 MiB more peak RSS
+than 100 and were no faster.
+"""
+
+
+@dataclass(slots=True)
+class _Decided:
+    """A unit with what became of it: its transaction status and its failure, if any."""
+
+    unit: MappedUnit
+    status: str
+    failure: B2BError | Problem | None
+
+
+def _store_units(
     uow: UnitOfWork,
     msg: MessageRecord,
-    unit: MappedUnit,
-    bodies: BodySpool,
-    verdict: TransactionOutcome | Problem | None,
+    batch: InterchangeBatch,
+    verdicts: dict[int, TransactionOutcome | Problem],
     interchange_id: int,
     partner: str | None,
     duplicate: bool,
@@ -331,41 +354,111 @@ def _store_unit(
     result: MessageResult,
     replay_of: int | None,
 ) -> None:
-    tx = unit.transaction
+    """Store every unit's transaction, its dead letter or its document, in message order.
+
+    Each unit is decided first (rejected, reconciled, stored or duplicate); then the
+    transactions are inserted in batches, the failures dead-lettered, and the documents
+    inserted in batches, so the rows of each table keep the order of the message.
+    """
+    decided = [
+        _decide(uow, msg, u, verdicts.get(id(u.transaction.header)), partner, duplicate, result)
+        for u in batch.units
+    ]
+    tx_ids: list[int] = []
+    for chunk in _chunks(decided, TRANSACTIONS_PER_INSERT):
+        tx_ids += uow.transactions.add_many(
+            [_transaction_row(interchange_id, d.unit.transaction, d.status) for d in chunk]
+        )
+    to_store: list[tuple[int, MappedUnit]] = []
+    for d, tx_id in zip(decided, tx_ids, strict=True):
+        if duplicate:
+            result.duplicates += 1
+        elif d.failure is not None:
+            result.rejected += 1
+            if not interchange_sunk:  # the interchange's own dead letter already covers it
+                failure = _located(d.failure, msg) if isinstance(d.failure, Problem) else d.failure
+                record_dead_letter(
+                    uow, message_id=msg.id, partner=partner, failure=failure, replay_of=replay_of
+                )
+        elif not d.unit.is_ack:
+            to_store.append((tx_id, d.unit))
+    if to_store:
+        assert partner is not None
+        _store_documents(uow, msg, to_store, batch.bodies, partner, result, replay_of)
+
+
+def _decide(
+    uow: UnitOfWork,
+    msg: MessageRecord,
+    unit: MappedUnit,
+    verdict: TransactionOutcome | Problem | None,
+    partner: str | None,
+    duplicate: bool,
+    result: MessageResult,
+) -> _Decided:
     failure = _rejection(unit, verdict)
     if failure is None and unit.is_ack and not duplicate and partner is not None:
         failure = _reconcile(uow, msg, unit, partner, result)
     if duplicate:
-        tx_status = "duplicate"
+        status = "duplicate"
     elif failure is not None:
-        tx_status = "rejected"
+        status = "rejected"
     else:
-        tx_status = "reconciled" if unit.is_ack else "stored"
-    tx_id = uow.transactions.add(
+        status = "reconciled" if unit.is_ack else "stored"
+    return _Decided(unit, status, failure)
+
+
+def _transaction_row(interchange_id: int, tx: Transaction, status: str) -> NewTransaction:
+    return NewTransaction(
         interchange_id=interchange_id,
         group_control_number=tx.header.group_control_number,
         control_number=tx.header.control_number,
         type=tx.header.type,
-        status=tx_status,
+        status=status,
         segment_count=tx.segment_count,
     )
-    if duplicate:
-        result.duplicates += 1
-        return
-    if unit.is_ack and failure is None:
-        return
-    if failure is not None:
-        result.rejected += 1
-        if not interchange_sunk:  # the interchange's own dead letter already covers it
-            if isinstance(failure, Problem):
-                failure = _located(failure, msg)
-            record_dead_letter(
-                uow, message_id=msg.id, partner=partner, failure=failure, replay_of=replay_of
+
+
+def _store_documents(
+    uow: UnitOfWork,
+    msg: MessageRecord,
+    to_store: list[tuple[int, MappedUnit]],
+    bodies: BodySpool,
+    partner: str,
+    result: MessageResult,
+    replay_of: int | None,
+) -> None:
+    """Insert the documents in chunks and count each as a document or a duplicate.
+
+    A document whose natural key is already stored is a duplicate, with one exception: a
+    first attempt that stored the document and then crashed before the message's status
+    was written is redone whole, and its own document is not a duplicate. A second unit
+    with the same natural key as an earlier one of this interchange is a duplicate.
+    """
+    counted: set[int] = set()
+    for chunk in _chunks(to_store, DOCUMENTS_PER_INSERT):
+        rows = [_document_row(msg, tx_id, unit, bodies, partner) for tx_id, unit in chunk]
+        outcomes = uow.documents.add_many(rows)
+        del rows
+        for doc_id, created in outcomes:
+            if doc_id in counted:
+                result.duplicates += 1
+                continue
+            counted.add(doc_id)
+            redone = (
+                not created and replay_of is None and uow.documents.get(doc_id).message_id == msg.id
             )
-        return
-    assert partner is not None
+            if created or redone:
+                result.documents += 1
+            else:
+                result.duplicates += 1
+
+
+def _document_row(
+    msg: MessageRecord, tx_id: int, unit: MappedUnit, bodies: BodySpool, partner: str
+) -> NewDocument:
     assert unit.body is not None
-    doc_id, created = uow.documents.add(
+    return NewDocument(
         transaction_id=tx_id,
         message_id=msg.id,
         partner=partner,
@@ -375,13 +468,11 @@ def _store_unit(
         schema_version=unit.schema_version,
         body=bodies.get(unit.body),
     )
-    # A first attempt that stored the document and then crashed before the message's
-    # status was written is redone whole; its own document is not a duplicate.
-    redone = not created and replay_of is None and uow.documents.get(doc_id).message_id == msg.id
-    if created or redone:
-        result.documents += 1
-    else:
-        result.duplicates += 1
+
+
+def _chunks(items: list[T], size: int) -> Iterator[list[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _reconcile(

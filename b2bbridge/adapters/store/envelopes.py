@@ -2,16 +2,28 @@
 
 Interchanges are looked up by partner and control number (ISA13 / UNB5) to refuse an
 interchange already received within the duplicate window.
+
+Transactions are stored one interchange at a time, thousands in one go, so
+:meth:`SqlTransactionRepository.add_many` hands SQLAlchemy's "insertmanyvalues" a whole
+list: multi-row INSERTs whose RETURNING gives the new ids in the order of the rows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, Insert, bindparam, insert, select
 
+from b2bbridge.adapters.store.statements import Prepared
 from b2bbridge.adapters.store.tables import interchanges, transactions
-from b2bbridge.ports import Clock, InterchangeRecord, NotFoundError, TransactionRecord
+from b2bbridge.ports import (
+    Clock,
+    InterchangeRecord,
+    NewTransaction,
+    NotFoundError,
+    TransactionRecord,
+)
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # "since the beginning": no window
 _ADD_INTERCHANGE = insert(interchanges)
@@ -25,6 +37,19 @@ _BY_CONTROL_NUMBER = (
     .order_by(interchanges.c.id)
 )
 _ADD_TRANSACTION = insert(transactions)
+
+
+def _add_transactions(dialect: str) -> Insert:
+    # PostgreSQL: SQLAlchemy batches the rows as INSERT ... SELECT ... ORDER BY and sorts
+    # what RETURNING gives back by the new ids. SQLite has no such form, and asking it for
+    # ordered rows makes SQLAlchemy send one INSERT per row; the batch is sent unordered and
+    # sorted by id instead (see add_many).
+    if dialect == "sqlite":
+        return insert(transactions).returning(transactions.c.id)
+    return insert(transactions).returning(transactions.c.id, sort_by_parameter_order=True)
+
+
+_ADD_TRANSACTIONS = Prepared(_add_transactions)
 
 
 class SqlInterchangeRepository:
@@ -115,6 +140,37 @@ class SqlTransactionRepository:
         key = self._connection.execute(_ADD_TRANSACTION, values).inserted_primary_key
         assert key is not None
         return int(key[0])
+
+    def add_many(self, rows: Sequence[NewTransaction]) -> list[int]:
+        """Insert the rows in order; their ids, ascending, in the order of ``rows``.
+
+        On SQLite the ids come back sorted rather than in RETURNING's order, which SQLite
+        leaves unspecified: a multi-row INSERT stores its rows in the order given, each
+        with a rowid above every rowid in the table, and the batches follow each other in
+        one write transaction, which SQLite lets no other writer interleave with.
+        """
+        if not rows:
+            return []
+        now = self._clock.now()
+        values = [
+            {
+                "interchange_id": row.interchange_id,
+                "group_control_number": row.group_control_number,
+                "control_number": row.control_number,
+                "type": row.type,
+                "status": row.status,
+                "segment_count": row.segment_count,
+                "created_at": now,
+            }
+            for row in rows
+        ]
+        statement = _ADD_TRANSACTIONS.on(self._connection)
+        ids = [int(i) for i in self._connection.execute(statement, values).scalars()]
+        if self._connection.dialect.name == "sqlite":
+            ids.sort()
+        if len(ids) != len(rows):
+            raise RuntimeError(f"inserted {len(rows)} transactions but got {len(ids)} ids back")
+        return ids
 
     def for_interchange(self, interchange_id: int) -> list[TransactionRecord]:
         query = select(transactions).where(transactions.c.interchange_id == interchange_id)

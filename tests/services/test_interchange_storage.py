@@ -1,0 +1,130 @@
+"""Storing an interchange of many orders: transactions, documents and dead letters in order.
+
+The interchange's transactions and documents are inserted in batches; what is stored and
+counted is the same as storing them one by one, in message order, except that an order
+repeating the natural key of an earlier order of the same interchange is a duplicate.
+"""
+
+from __future__ import annotations
+
+import pytest
+from pipeline_support import receive
+
+from b2bbridge.bootstrap import App
+from b2bbridge.ports import DocumentRecord, TransactionRecord
+from b2bbridge.services import interchange as interchange_module
+from b2bbridge.services.inbound import process_message
+
+ISA = (
+    "ISA*00*          *00*          *ZZ*ACMEBUYER      *ZZ*B2BBRIDGE      "
+    "*241104*0930*U*00401*{icn:09d}*0*P*>"
+)
+NO_NUMBER = ""  # an order without BEG03, which the mapping requires
+
+
+def _orders_850(icn: int, numbers: list[str], *, day: str = "20241104") -> bytes:
+    """One ACME interchange holding one 850 per number, in one functional group."""
+    segments = [ISA.format(icn=icn), f"GS*PO*ACMEBUYER*B2BBRIDGE*20241104*0930*{icn}*X*004010"]
+    for n, number in enumerate(numbers, start=1):
+        body = [
+            f"ST*850*{n:04d}",
+            f"BEG*00*SA*{number}**{day}",
+            "N1*ST*ACME DISTRIBUTION CENTER 4*92*0004",
+            "PO1*1*2*EA*2.50**UP*012345678901*VN*SKU-0001",
+            "CTT*1",
+        ]
+        segments += [*body, f"SE*{len(body) + 1}*{n:04d}"]
+    segments += [f"GE*{len(numbers)}*{icn}", f"IEA*1*{icn:09d}"]
+    return ("~\n".join(segments) + "~\n").encode("ascii")
+
+
+def _stored(app: App, message_id: int) -> tuple[list[TransactionRecord], list[DocumentRecord]]:
+    with app.ctx.uow() as uow:
+        transactions = [
+            t
+            for icx in uow.interchanges.for_message(message_id)
+            for t in uow.transactions.for_interchange(icx.id)
+        ]
+        return transactions, uow.documents.for_message(message_id)
+
+
+def test_an_order_repeated_in_one_interchange_is_stored_once_and_counted_as_a_duplicate(
+    app: App,
+) -> None:
+    message_id = receive(app, _orders_850(5001, ["PO-SAME", "PO-OTHER", "PO-SAME"]))
+
+    result = process_message(app.ctx, message_id)
+
+    transactions, documents = _stored(app, message_id)
+    assert (result.documents, result.duplicates, result.rejected) == (2, 1, 0)
+    assert [(d.doc_number, d.transaction_id) for d in documents] == [
+        ("PO-SAME", transactions[0].id),
+        ("PO-OTHER", transactions[1].id),
+    ]
+    # The repeat's transaction was accepted and acknowledged; only its document is not new.
+    assert [t.status for t in transactions] == ["stored", "stored", "stored"]
+    assert result.status == "acknowledged"
+
+
+def test_two_orders_with_one_number_and_date_give_one_document_and_one_duplicate(
+    app: App,
+) -> None:
+    message_id = receive(app, _orders_850(5002, ["PO-TWICE", "PO-TWICE"]))
+
+    result = process_message(app.ctx, message_id)
+
+    _, documents = _stored(app, message_id)
+    assert (result.documents, result.duplicates) == (1, 1)
+    assert [d.doc_number for d in documents] == ["PO-TWICE"]
+
+
+def test_a_message_processed_again_redoes_its_own_documents_but_still_counts_its_repeats(
+    app: App,
+) -> None:
+    """As after a crash between storing the interchange and recording the message's status."""
+    message_id = receive(app, _orders_850(5003, ["PO-R1", "PO-R2", "PO-R1"]))
+    first = process_message(app.ctx, message_id)
+
+    again = process_message(app.ctx, message_id)
+
+    _, documents = _stored(app, message_id)
+    assert (first.documents, first.duplicates) == (2, 1)
+    assert (again.documents, again.duplicates) == (2, 1)
+    assert [d.doc_number for d in documents] == ["PO-R1", "PO-R2"]
+
+
+def test_orders_already_stored_by_another_message_are_duplicates(app: App) -> None:
+    process_message(app.ctx, receive(app, _orders_850(5004, ["PO-OLD"]), name="first.x12"))
+    message_id = receive(app, _orders_850(5005, ["PO-NEW", "PO-OLD"]), name="second.x12")
+
+    result = process_message(app.ctx, message_id)
+
+    _, documents = _stored(app, message_id)
+    assert (result.documents, result.duplicates) == (1, 1)
+    assert [d.doc_number for d in documents] == ["PO-NEW"]
+
+
+def test_rows_keep_the_message_order_across_insert_batches(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(interchange_module, "TRANSACTIONS_PER_INSERT", 2)
+    monkeypatch.setattr(interchange_module, "DOCUMENTS_PER_INSERT", 2)
+    numbers = ["PO-1", "PO-2", NO_NUMBER, "PO-3", "PO-1", "PO-4", "PO-2"]
+    message_id = receive(app, _orders_850(5006, numbers))
+
+    result = process_message(app.ctx, message_id)
+
+    transactions, documents = _stored(app, message_id)
+    with app.ctx.uow() as uow:
+        letters = uow.dead_letters.for_message(message_id)
+    assert (result.documents, result.duplicates, result.rejected) == (4, 2, 1)
+    assert [t.control_number for t in transactions] == [f"{n:04d}" for n in range(1, 8)]
+    assert [t.status for t in transactions] == ["stored"] * 2 + ["rejected"] + ["stored"] * 4
+    by_transaction = {t.id: t.control_number for t in transactions}
+    assert [(d.doc_number, by_transaction[d.transaction_id or 0]) for d in documents] == [
+        ("PO-1", "0001"),
+        ("PO-2", "0002"),
+        ("PO-3", "0004"),
+        ("PO-4", "0006"),
+    ]
+    assert [dl.location["transaction"] for dl in letters] == ["0003"]
