@@ -23,6 +23,7 @@ from b2bbridge.core.mapping.codes import CodeTable, CodeTableError, parse_code_t
 from b2bbridge.core.mapping.evaluation import compile_program
 from b2bbridge.core.mapping.failures import Run
 from b2bbridge.core.mapping.formats import TREE_FORMATS, TreeFormat
+from b2bbridge.core.mapping.generated import generated_program
 from b2bbridge.core.mapping.loops import LoopDef, Scope
 from b2bbridge.core.mapping.marks import (
     Mark,
@@ -172,7 +173,7 @@ def load_mapping(text: str, *, source_name: str, resolve: Resolve) -> MappingSpe
         loops=LoopDef("", frozenset(), loops),
         root=root,
         tables=dict(compiler.tables),
-        program=compile_program(root, SegmentAccess())
+        program=generated_program(root, compile_program(root, SegmentAccess()))
         if fmt is None
         else _refuse_edi(source_name, fmt_name),
         message=file.message,

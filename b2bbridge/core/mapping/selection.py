@@ -51,8 +51,12 @@ def _components(seg: Segment, element: int) -> list[str]:
     return [part.replace(rel, "").replace("\x00", sep) for part in guarded.split(sep)]
 
 
-def _read(seg: Segment, element: int, component: int | None) -> str:
-    """Element (or component) text, unescaped; fast when there is nothing to unescape."""
+def read_text(seg: Segment, element: int, component: int | None) -> str:
+    """Element (or component) text, unescaped, or '' when the segment is shorter.
+
+    Fast when there is nothing to unescape; the generated programs
+    (:mod:`~b2bbridge.core.mapping.generated`) call it wherever they do not inline it.
+    """
     els = seg.elements
     if element >= len(els):
         return ""
@@ -73,7 +77,7 @@ def _read(seg: Segment, element: int, component: int | None) -> str:
 
 
 def passes(seg: Segment, test: Match) -> bool:
-    return _read(seg, test.element, test.component).strip() in test.values
+    return read_text(seg, test.element, test.component).strip() in test.values
 
 
 def _matches(seg: Segment, step: Step) -> bool:
@@ -112,8 +116,8 @@ def _pick(seg: Segment, pick: Match, component: int | None) -> Found | None:
                 return Found(seg.element(i + 1), seg, i + 1, None)
         return None
     for i in range(pick.element, len(els)):
-        if _read(seg, i, pick.component).strip() in pick.values:
-            text = _read(seg, i, component)
+        if read_text(seg, i, pick.component).strip() in pick.values:
+            text = read_text(seg, i, component)
             if text:
                 return Found(text, seg, i, component)
     return None
@@ -132,7 +136,7 @@ def find_value(path: SegmentPath, scope: Scope) -> Found | None:
                 if hit is not None:
                     return hit
             elif element is not None:
-                text = _read(seg, element, component)
+                text = read_text(seg, element, component)
                 if text:
                     return Found(text, seg, element, component)
     return None
@@ -148,7 +152,7 @@ def _compile_test(tests: tuple[Match, ...]) -> Callable[[Segment], bool] | None:
         return lambda seg: all(passes(seg, t) for t in tests)
     element, component, values = tests[0].element, tests[0].component, tests[0].values
     if component is not None:
-        return lambda seg: _read(seg, element, component).strip() in values
+        return lambda seg: read_text(seg, element, component).strip() in values
 
     def simple(seg: Segment) -> bool:
         els = seg.elements
@@ -178,7 +182,7 @@ def _compile_extract(path: SegmentPath) -> Callable[[Segment], str | None]:
         return lambda seg: _text(_pick(seg, pick, component))
     if element is None:
         return lambda seg: None
-    return lambda seg: _read(seg, element, component)
+    return lambda seg: read_text(seg, element, component)
 
 
 def _fused_reader(path: SegmentPath) -> Reader | None:
@@ -219,7 +223,7 @@ def compile_reader(path: SegmentPath) -> Reader:
 
         def read_plain(scope: Scope) -> str | None:
             for seg in scope.by_tag.get(tag, ()):
-                text = _read(seg, element, component)
+                text = read_text(seg, element, component)
                 if text:
                     return text
             return None
