@@ -25,6 +25,11 @@ message with its own 997. Two modes:
     workers to get the scale-out ratio. ``--group-commit auto`` (the default) means off
     on PostgreSQL; ``on`` forces batches, to compare.
 
+Every mode runs a copy of the bundled deployment (connectors, mappings and structure
+schemas), so each 850 is validated against its schema as in production. The first
+interchange of a process pays a one-off cost the later ones do not: loading the 850
+schema and compiling its fast-path pattern (about 0.3 s here), and loading the mapping.
+
 Peak RSS is the measuring process's ``ru_maxrss`` (embedded) or the largest worker's
 (amqp). Run from the repository root::
 
@@ -106,7 +111,7 @@ def deployment(
     work: Path, *, database_url: str = "", broker_url: str = "", group_commit: str = "auto"
 ) -> Path:
     """A copy of the example configuration with quiet logs; returns its settings file."""
-    for part in ("connectors", "mappings"):
+    for part in ("connectors", "mappings", "schemas"):
         shutil.copytree(ROOT / part, work / part)
     toml = (ROOT / "b2bbridge.toml").read_text(encoding="utf-8")
     toml = toml.replace('log_level = "warning"', 'log_level = "error"')
