@@ -16,7 +16,9 @@ message with its own 997. Two modes:
     day's POs), received as one payload, processed, stored in one transaction and answered
     by one 997 with an AK2/AK5 per order. Measured in a fresh child process that streams
     the interchange from a file, as a folder connector hands it over, so its peak RSS is
-    the pipeline's alone.
+    the pipeline's alone. A one-order interchange goes first and is timed apart: it
+    pays the process's one-off costs (below), so ``orders_per_s`` is a running worker's
+    rate and ``cold_orders_per_s`` that of a process started for the file.
 
 ``amqp``
     PostgreSQL and RabbitMQ with ``--workers`` worker processes. Orders are received
@@ -187,13 +189,37 @@ def run_batch(payloads: list[bytes], work: Path) -> dict[str, object]:
     return dict(json.loads(child.stdout.strip().splitlines()[-1]))
 
 
+def first_interchange(source: Path) -> bytes:
+    """One order of ``source`` as its own interchange, with a number the big one lacks."""
+    text_ = source.read_bytes()[:200_000].decode()
+    start, end = text_.index("\nST*") + 1, text_.index("\nSE*") + 1
+    body = text_[start : text_.index("~", end) + 2].replace("BEG*00*SA*PO", "BEG*00*SA*FIRST", 1)
+    return (ISA.format(icn=999_999_999) + body + TRAILER.format(icn=999_999_999)).encode()
+
+
 def batch_child(source: Path, work: Path) -> dict[str, object]:
+    """Time a first one-order interchange, then the big one, in one fresh process.
+
+    The first interchange of a process pays for loading the mapping and the schema and
+    compiling the schema's fast-path pattern; ``cold_orders_per_s`` counts that time in
+    (as a process started for one file would see it), ``orders_per_s`` is the big
+    interchange alone, as a running worker sees it.
+    """
     settings = load_settings(deployment(work), env={})
     from b2bbridge.logs import configure_logging
 
     configure_logging(level="error", fmt="json")
     app = build_app(settings)
     start = time.perf_counter()
+    first = receive_payload(
+        app.ctx,
+        connector="acme-folder",
+        partner="acme",
+        filename="first.x12",
+        data=first_interchange(source),
+    )
+    first_results = drain(app.ctx)
+    warm = time.perf_counter()
     size = source.stat().st_size
     with source.open("rb") as stream:  # as the folder connector hands a file over
         receive_stream(
@@ -202,6 +228,7 @@ def batch_child(source: Path, work: Path) -> dict[str, object]:
     results = drain(app.ctx)
     end = time.perf_counter()
     app.close()
+    assert first is not None and sum(r.documents for r in first_results) == 1
     orders = sum(r.documents for r in results)
     return {
         "mode": "batch",
@@ -209,8 +236,10 @@ def batch_child(source: Path, work: Path) -> dict[str, object]:
         "megabytes": round(size / 1e6, 1),
         "stored": orders,
         "acks": sum(r.acks for r in results),
-        "seconds": round(end - start, 2),
-        "orders_per_s": round(orders / (end - start), 1),
+        "first_interchange_seconds": round(warm - start, 2),
+        "seconds": round(end - warm, 2),
+        "orders_per_s": round(orders / (end - warm), 1),
+        "cold_orders_per_s": round((orders + 1) / (end - start), 1),
         "peak_rss_mib": round(own_peak_kib() / 1024, 1),
     }
 
