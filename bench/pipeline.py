@@ -191,7 +191,8 @@ def run_batch(payloads: list[bytes], work: Path) -> dict[str, object]:
 
 def first_interchange(source: Path) -> bytes:
     """One order of ``source`` as its own interchange, with a number the big one lacks."""
-    text_ = source.read_bytes()[:200_000].decode()
+    with source.open("rb") as stream:  # its head only: the whole would count in the peak
+        text_ = stream.read(200_000).decode()
     start, end = text_.index("\nST*") + 1, text_.index("\nSE*") + 1
     body = text_[start : text_.index("~", end) + 2].replace("BEG*00*SA*PO", "BEG*00*SA*FIRST", 1)
     return (ISA.format(icn=999_999_999) + body + TRAILER.format(icn=999_999_999)).encode()
