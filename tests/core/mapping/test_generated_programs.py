@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -180,9 +181,14 @@ fields:
       description: {path: ["PID[01=F].05", PID.05]}
       requested_ship_date: {path: "DTM[01=010].02", when: {path: PO1.03, in: [EA]}}
   totals:
+    when: {path: CTT.01, in: ["2"]}
     fields:
       line_count: CTT.01
       amount: "AMT[01=TT].02"
+  carrier:
+    when: {path: CTT.01, in: ["9"]}
+    fields:
+      name: {value: NEVER}
 """
 
 EVERY_SHAPE_850 = (
@@ -209,6 +215,8 @@ def test_every_rule_shape_maps_as_the_reference_maps_it() -> None:
     assert value["parties"][0]["address"]["lines"] == ["1 MAIN ST, UNIT 2", "FLOOR 3"]
     assert value["parties"][1]["address"]["country"] == "CA"
     assert value["notes"] == [{"text": "ANN"}]
+    assert value["totals"] == {"line_count": 2, "amount": Decimal("20.50")}
+    assert "carrier" not in value
     assert [ln.get("buyer_item") for ln in value["lines"]] == ["B1", None]
     assert [ln.get("gtin") for ln in value["lines"]] == ["U1", None]
     assert [ln.get("requested_ship_date") for ln in value["lines"]] == [date(2024, 1, 20), None]
