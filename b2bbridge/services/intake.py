@@ -23,7 +23,6 @@ import io
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice
 from typing import BinaryIO
 
 import structlog
@@ -41,6 +40,7 @@ from b2bbridge.ports import (
     TransactionRecord,
     UnitOfWork,
 )
+from b2bbridge.services.chunks import chunked
 from b2bbridge.services.context import ServiceContext
 from b2bbridge.services.receive import Received, receive_payload
 from b2bbridge.services.results import MessageResult
@@ -159,11 +159,6 @@ def map_partner_orders(ctx: ServiceContext, *, partner: str, data: bytes) -> lis
     return [d for d in documents if isinstance(d, Order)]
 
 
-def _chunks(items: Iterator[InboundFile], size: int) -> Iterator[list[InboundFile]]:
-    while chunk := list(islice(items, size)):
-        yield chunk
-
-
 class _Batch:
     """A view of one connector that polls only the files of the current chunk."""
 
@@ -210,7 +205,7 @@ def receive_in_batches(
     counts: dict[str, int] = {}
     done = 0
     for connector in connectors:
-        for chunk in _chunks(connector.poll(), batch):
+        for chunk in chunked(connector.poll(), batch):
             for row in run_once(ctx, [_Batch(connector, chunk)]):
                 done += 1
                 counts[row.status] = counts.get(row.status, 0) + 1

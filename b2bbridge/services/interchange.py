@@ -11,10 +11,8 @@ again), the dead letters and the acks, and commits once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TypeVar
 
 import structlog
 
@@ -29,6 +27,7 @@ from b2bbridge.core.partner import PartnerProfile
 from b2bbridge.core.schemas.validator import validate_transaction
 from b2bbridge.ports import MessageRecord, NewDocument, NewTransaction, UnitOfWork
 from b2bbridge.services.acknowledge import prepare_acks, send_acks
+from b2bbridge.services.chunks import chunked
 from b2bbridge.services.context import ServiceContext
 from b2bbridge.services.deadletter import record_dead_letter
 from b2bbridge.services.reconcile import ACK_TYPES, reconcile_ta1, reconcile_transaction
@@ -36,8 +35,6 @@ from b2bbridge.services.results import MessageResult
 from b2bbridge.services.spool import BodySpool, Spooled
 
 log = structlog.get_logger("b2bbridge.interchange")
-
-T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -365,7 +362,7 @@ def _store_units(
         for u in batch.units
     ]
     tx_ids: list[int] = []
-    for chunk in _chunks(decided, TRANSACTIONS_PER_INSERT):
+    for chunk in chunked(decided, TRANSACTIONS_PER_INSERT):
         tx_ids += uow.transactions.add_many(
             [_transaction_row(interchange_id, d.unit.transaction, d.status) for d in chunk]
         )
@@ -436,7 +433,7 @@ def _store_documents(
     with the same natural key as an earlier one of this interchange is a duplicate.
     """
     counted: set[int] = set()
-    for chunk in _chunks(to_store, DOCUMENTS_PER_INSERT):
+    for chunk in chunked(to_store, DOCUMENTS_PER_INSERT):
         rows = [_document_row(msg, tx_id, unit, bodies, partner) for tx_id, unit in chunk]
         outcomes = uow.documents.add_many(rows)
         del rows
@@ -468,11 +465,6 @@ def _document_row(
         schema_version=unit.schema_version,
         body=bodies.get(unit.body),
     )
-
-
-def _chunks(items: list[T], size: int) -> Iterator[list[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _reconcile(

@@ -14,8 +14,9 @@ program runs the transaction again and raises its own, fully located error. Mapp
 pure, so the second run sees exactly what the first did. The differential tests hold the
 two to the same output on every shipped mapping and on mutated transactions.
 
-Generated source never embeds data: tags, field names, code tables and transforms reach
-it as names bound in the function's namespace, so a mapping file cannot inject code.
+A mapping file cannot inject code: its tags and field names reach the source only as
+literals written by ``repr``, and its value sets, code tables and transforms as names
+bound in the generated module's namespace.
 """
 
 from __future__ import annotations
