@@ -246,17 +246,9 @@ class _Generator:
         """Inline the common one-step path shapes; call the reference reader for the rest."""
         assert isinstance(path, SegmentPath)
         src = self.out
-        if path.head or (path.element is None and path.pick is None):
-            src.line(f"{target} = {self._reader(path)}(node)")
-            return
-        step = path.last
-        tests = step.conditions
-        pick = path.pick
+        step, tests, pick = path.last, path.last.conditions, path.pick
         simple_test = len(tests) == 1 and tests[0].component is None
-        if (tests and not simple_test) or (pick is not None and pick.component is not None):
-            src.line(f"{target} = {self._reader(path)}(node)")
-            return
-        if pick is not None and path.element is not None:
+        if not _inlined(path):
             src.line(f"{target} = {self._reader(path)}(node)")
             return
         src.line(f"{target} = None")
@@ -290,6 +282,16 @@ class _Generator:
             with src.block("if x:"):
                 src.line(f"{target} = x")
                 src.line("break")
+
+
+def _inlined(path: SegmentPath) -> bool:
+    """One step with an element or an X12 pick, and at most one whole-element condition."""
+    tests, pick = path.last.conditions, path.pick
+    if path.head or len(tests) > 1 or (tests and tests[0].component is not None):
+        return False
+    if pick is None:
+        return path.element is not None
+    return pick.component is None and path.element is None
 
 
 def generate_source(root: GroupRule) -> tuple[str, dict[str, object]]:
