@@ -87,19 +87,18 @@ def _render(
 ) -> tuple[str, str, str | None, str | None]:
     """Allocate the ack's control numbers and render it: (text, ICN, group, transaction)."""
     if kind == "CONTRL":
-        ref = str(uow.control_numbers.allocate(partner, "unb"))
-        msg = str(uow.control_numbers.allocate(partner, "unh"))
+        unb, unh = uow.control_numbers.allocate_many(partner, ("unb", "unh"))
+        ref, msg = str(unb), str(unh)
         return (
             build_contrl(outcome, control_reference=ref, message_reference=msg, when=when),
             ref,
             None,
             msg,
         )
-    isa = uow.control_numbers.allocate(partner, "isa")
     if kind == "TA1":
+        isa = uow.control_numbers.allocate(partner, "isa")
         return build_ta1(outcome, control=isa, when=when), f"{isa:09d}", None, None
-    gs = uow.control_numbers.allocate(partner, "gs")
-    st = uow.control_numbers.allocate(partner, "st")
+    isa, gs, st = uow.control_numbers.allocate_many(partner, ("isa", "gs", "st"))
     control = AckControl(interchange=isa, group=gs, transaction=st)
     build = build_997 if kind == "997" else build_999
     return build(outcome, control=control, when=when), f"{isa:09d}", str(gs), f"{st:04d}"
@@ -148,8 +147,7 @@ def deliver_acks(ctx: ServiceContext, profile: PartnerProfile, acks: list[Pendin
 
 
 def mark_sent(ctx: ServiceContext, outbound_ids: list[int]) -> None:
-    """Record deliveries in one transaction."""
+    """Record deliveries in one transaction, a statement per 500 acks rather than per ack."""
     with ctx.uow() as uow:
-        for outbound_id in outbound_ids:
-            uow.outbound.set_status(outbound_id, "sent")
+        uow.outbound.set_status_many(outbound_ids, "sent")
         uow.commit()

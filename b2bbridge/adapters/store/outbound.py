@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, insert, select, update
@@ -11,6 +12,9 @@ from b2bbridge.ports import Clock, NotFoundError, OutboundRecord
 
 _ADD = insert(outbound)
 _SET_STATUS = update(outbound).where(outbound.c.id == bindparam("b_id"))
+_SET_STATUS_MANY = update(outbound).where(outbound.c.id.in_(bindparam("b_ids", expanding=True)))
+# Ids per UPDATE: well under every database's limit on bound parameters.
+STATUS_CHUNK = 500
 
 
 class SqlOutboundRepository:
@@ -60,6 +64,25 @@ class SqlOutboundRepository:
         params = {"b_id": id, "status": status, "updated_at": self._clock.now()}
         if self._connection.execute(_SET_STATUS, params).rowcount != 1:
             raise NotFoundError(f"no outbound document {id}", code="outbound_not_found")
+
+    def set_status_many(self, ids: Sequence[int], status: str) -> None:
+        """One status for many documents (a batch's acks once sent), 500 ids a statement.
+
+        An id named twice counts once. A missing id raises after the updates, naming the
+        missing ones; the caller's unit of work, not committed, then undoes them all.
+        """
+        distinct = sorted(set(ids))
+        now = self._clock.now()
+        missing: list[int] = []
+        for start in range(0, len(distinct), STATUS_CHUNK):
+            chunk = distinct[start : start + STATUS_CHUNK]
+            params = {"b_ids": chunk, "status": status, "updated_at": now}
+            if self._connection.execute(_SET_STATUS_MANY, params).rowcount != len(chunk):
+                found = select(outbound.c.id).where(outbound.c.id.in_(chunk))
+                missing += sorted(set(chunk) - set(self._connection.execute(found).scalars()))
+        if missing:
+            names = ", ".join(map(str, missing))
+            raise NotFoundError(f"no outbound document {names}", code="outbound_not_found")
 
     def get(self, id: int) -> OutboundRecord:
         row = self._connection.execute(select(outbound).where(outbound.c.id == id)).mappings()
