@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from b2bbridge.core.location import Location
 
@@ -93,6 +94,22 @@ class B2BError(Exception):
     def __str__(self) -> str:
         where = self.location.render()
         return self.message if where == "unknown location" else f"{self.message} ({where})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle by state, not by ``__init__``, which subclasses extend with keywords.
+
+        A mapped unit that failed waits for its interchange's trailer with its error, and
+        a large interchange spills those units to disk; the default exception pickling
+        calls ``cls(*args)``, which a subclass with required keywords refuses.
+        """
+        return (_restore_error, (type(self), self.args, dict(self.__dict__)))
+
+
+def _restore_error(cls: type[B2BError], args: tuple[Any, ...], state: dict[str, Any]) -> B2BError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class ConfigError(B2BError):

@@ -16,7 +16,12 @@ from dataclasses import dataclass
 
 import structlog
 
-from b2bbridge.core.edi.acks.outcome import InterchangeOutcome, OutcomeBuilder
+from b2bbridge.core.edi.acks.outcome import (
+    RECENT,
+    InterchangeOutcome,
+    OutcomeBuilder,
+    TransactionOutcome,
+)
 from b2bbridge.core.edi.events import (
     Event,
     InterchangeEnd,
@@ -41,6 +46,7 @@ from b2bbridge.services.interchange import (
     map_unit,
 )
 from b2bbridge.services.results import MessageResult
+from b2bbridge.services.spool import SpillList
 
 log = structlog.get_logger("b2bbridge.inbound")
 SNIFF = 8192
@@ -48,6 +54,11 @@ SNIFF = 8192
 
 PROCESS = "process"
 """The work kind of a received message waiting for this pipeline."""
+
+
+def _transaction_log() -> SpillList[TransactionOutcome]:
+    """A group's outcomes, spilled but for the newest the builder may still change."""
+    return SpillList(keep_live=RECENT)
 
 
 def _observed(events: Iterable[Event], builder: OutcomeBuilder) -> Iterator[Event]:
@@ -109,7 +120,7 @@ def _process_edi(
     """Read the payload as a stream, one interchange stored at a time."""
     hint = ctx.partners.find(msg.partner)
     options = hint.read_options(msg.filename) if hint else ReadOptions(file=msg.filename)
-    builder = OutcomeBuilder()
+    builder = OutcomeBuilder(transactions=_transaction_log)
     batch: InterchangeBatch | None = None
     loose: list[Problem] = []
     try:
@@ -117,19 +128,20 @@ def _process_edi(
             if isinstance(item, InterchangeStart):
                 batch = InterchangeBatch(item.header, *_identify(ctx, item.header, hint, msg))
             elif isinstance(item, Transaction) and batch is not None:
-                batch.units.append(map_unit(ctx, batch, item, builder))
+                batch.add(map_unit(ctx, batch, item, builder))
             elif isinstance(item, Segment) and item.tag == "TA1" and batch is not None:
                 batch.ta1s.append(item)
             elif isinstance(item, InterchangeEnd) and batch is not None:
                 outcome = _outcome_for(builder, item.header)
                 commit_interchange(ctx, msg, batch, outcome, result, replay_of=replay_of)
-                batch.bodies.close()
+                batch.close()
                 batch = None
+                builder.forget_before(outcome)
             elif isinstance(item, Problem) and batch is None and item.is_error:
                 loose.append(item)
     finally:
         if batch is not None:
-            batch.bodies.close()
+            batch.close()
     if loose:
         _reject_loose(ctx, msg, loose, result, replay_of)
 

@@ -1,7 +1,9 @@
 """One interchange's worth of inbound work: map its transactions, then store it in one go.
 
 Mapping is pure and happens as each transaction arrives; its canonical JSON waits in the
-interchange's :class:`~b2bbridge.services.spool.BodySpool`, off the heap once it grows.
+interchange's :class:`~b2bbridge.services.spool.BodySpool` and the rest of its unit in a
+:class:`~b2bbridge.services.spool.SpillList`, both off the heap once they grow, so memory
+stays flat however many transactions one interchange holds.
 Whether a transaction *stands* is decided only at the interchange trailer, from the
 envelope outcome: a broken interchange or group envelope rejects everything inside it.
 Then a single unit of work records the interchange, each transaction with its status,
@@ -11,19 +13,21 @@ again), the dead letters and the acks, and commits once.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import structlog
 
 from b2bbridge.core.edi.acks.outcome import InterchangeOutcome, OutcomeBuilder, TransactionOutcome
-from b2bbridge.core.edi.events import InterchangeHeader, Transaction
+from b2bbridge.core.edi.events import InterchangeHeader, Transaction, TransactionHeader
 from b2bbridge.core.edi.segments import Segment
 from b2bbridge.core.errors import B2BError, MappingError, Problem, Severity, ValidationError
 from b2bbridge.core.location import Location
 from b2bbridge.core.mapping.inbound import map_transaction
 from b2bbridge.core.model.base import CanonicalDocument
 from b2bbridge.core.partner import PartnerProfile
+from b2bbridge.core.records import field_values
 from b2bbridge.core.schemas.validator import validate_transaction
 from b2bbridge.ports import MessageRecord, NewDocument, NewTransaction, UnitOfWork
 from b2bbridge.services.acknowledge import prepare_acks, send_acks
@@ -32,7 +36,7 @@ from b2bbridge.services.context import ServiceContext
 from b2bbridge.services.deadletter import record_dead_letter
 from b2bbridge.services.reconcile import ACK_TYPES, reconcile_ta1, reconcile_transaction
 from b2bbridge.services.results import MessageResult
-from b2bbridge.services.spool import BodySpool, Spooled
+from b2bbridge.services.spool import BodySpool, SpillList, Spooled
 
 log = structlog.get_logger("b2bbridge.interchange")
 
@@ -50,22 +54,42 @@ class MappedUnit:
     error: B2BError | None = None
     is_ack: bool = False
 
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Pickle as a constructor call: a large interchange's units spill to disk."""
+        return (MappedUnit, _UNIT_FIELDS(self))
+
+
+_UNIT_FIELDS = field_values(MappedUnit)
+
 
 @dataclass(slots=True)
 class InterchangeBatch:
+    """One interchange being read: its mapped units wait here for the trailer."""
+
     header: InterchangeHeader
     profile: PartnerProfile | None
     partner_error: B2BError | None
-    units: list[MappedUnit] = field(default_factory=list)
+    units: SpillList[MappedUnit] = field(default_factory=SpillList)
     ta1s: list[Segment] = field(default_factory=list)
     bodies: BodySpool = field(default_factory=BodySpool)
+    business_units: int = 0
+
+    def add(self, unit: MappedUnit) -> None:
+        self.units.append(unit)
+        if not unit.is_ack:
+            self.business_units += 1
 
     @property
     def only_acks(self) -> bool:
         """An interchange of acknowledgements only, which is never itself acknowledged."""
         if not self.units:
             return bool(self.ta1s)
-        return all(u.is_ack for u in self.units)
+        return self.business_units == 0
+
+    def close(self) -> None:
+        """Let the spooled bodies and the spilled units go."""
+        self.bodies.close()
+        self.units.close()
 
 
 def map_unit(
@@ -175,20 +199,48 @@ def _tx_location(tx: Transaction, partner: str) -> Location:
     )
 
 
-def _verdicts(outcome: InterchangeOutcome) -> dict[int, TransactionOutcome | Problem]:
-    """Per transaction header (by identity): its outcome, or the envelope problem that sank it."""
+Verdict = TransactionOutcome | Problem
+"""A transaction's envelope outcome, or the envelope problem that sank it."""
+
+
+def _position(header: TransactionHeader) -> tuple[int, int]:
+    """Where an ST/UNH stands in the interchange: both readers number and place segments."""
+    return header.segment.offset, header.segment.index
+
+
+def _verdicts(outcome: InterchangeOutcome) -> Iterator[tuple[tuple[int, int], Verdict]]:
+    """Each transaction's position and verdict, in stream order."""
     top = next((p for p in outcome.problems if p.is_error), None)
-    verdicts: dict[int, TransactionOutcome | Problem] = {}
     for group in outcome.groups:
         sunk = top or next((p for p in group.problems if p.is_error), None)
         for t in group.transactions:
-            verdicts[id(t.header)] = sunk if sunk is not None else t
-    return verdicts
+            yield _position(t.header), sunk if sunk is not None else t
 
 
-def _rejection(
-    unit: MappedUnit, verdict: TransactionOutcome | Problem | None
-) -> B2BError | Problem | None:
+class _VerdictCursor:
+    """Matches units to verdicts by position, walking both once, in stream order.
+
+    Units and outcomes are both in stream order, but each may lack the other (a
+    transaction outside any group has no outcome), so the walk skips to the unit's
+    position rather than pairing by count. The outcomes and units of a large interchange
+    are spilled to disk, where neither a dictionary of every verdict nor object identity
+    would survive.
+    """
+
+    def __init__(self, outcome: InterchangeOutcome) -> None:
+        self._verdicts = _verdicts(outcome)
+        self._next: tuple[tuple[int, int], Verdict] | None = next(self._verdicts, None)
+
+    def of(self, unit: MappedUnit) -> Verdict | None:
+        position = _position(unit.transaction.header)
+        while self._next is not None and self._next[0] < position:
+            self._next = next(self._verdicts, None)
+        if self._next is not None and self._next[0] == position:
+            return self._next[1]
+        return None
+
+
+def _rejection(unit: MappedUnit, verdict: Verdict | None) -> B2BError | Problem | None:
     if isinstance(verdict, Problem):
         return verdict
     if verdict is not None and not verdict.accepted:
@@ -209,7 +261,6 @@ def commit_interchange(
     """Store the interchange and everything that stands inside it, in one transaction."""
     header, profile = batch.header, batch.profile
     partner = profile.partner if profile else None
-    verdicts = _verdicts(outcome)
     acks = []
     with ctx.uow() as uow:
         duplicate = (
@@ -250,7 +301,7 @@ def commit_interchange(
             uow,
             msg,
             batch,
-            verdicts,
+            _VerdictCursor(outcome),
             icx,
             partner,
             duplicate,
@@ -343,7 +394,7 @@ def _store_units(
     uow: UnitOfWork,
     msg: MessageRecord,
     batch: InterchangeBatch,
-    verdicts: dict[int, TransactionOutcome | Problem],
+    verdicts: _VerdictCursor,
     interchange_id: int,
     partner: str | None,
     duplicate: bool,
@@ -353,42 +404,48 @@ def _store_units(
 ) -> None:
     """Store every unit's transaction, its dead letter or its document, in message order.
 
-    Each unit is decided first (rejected, reconciled, stored or duplicate); then the
-    transactions are inserted in batches, the failures dead-lettered, and the documents
-    inserted in batches, so the rows of each table keep the order of the message.
+    The units are taken a chunk at a time, as they come back from the spill: each is
+    decided (rejected, reconciled, stored or duplicate), then the chunk's transactions are
+    inserted in one statement, its failures dead-lettered and its documents inserted in
+    batches, so the rows of each table keep the order of the message and no more than a
+    chunk of units is on the heap.
     """
-    decided = [
-        _decide(uow, msg, u, verdicts.get(id(u.transaction.header)), partner, duplicate, result)
-        for u in batch.units
-    ]
-    tx_ids: list[int] = []
-    for chunk in chunked(decided, TRANSACTIONS_PER_INSERT):
-        tx_ids += uow.transactions.add_many(
-            [_transaction_row(interchange_id, d.unit.transaction, d.status) for d in chunk]
+    documents = _DocumentCount(msg, replay_of)
+    for chunk in chunked(batch.units, TRANSACTIONS_PER_INSERT):
+        decided = [_decide(uow, msg, u, verdicts.of(u), partner, duplicate, result) for u in chunk]
+        tx_ids = uow.transactions.add_many(
+            [_transaction_row(interchange_id, d.unit.transaction, d.status) for d in decided]
         )
-    to_store: list[tuple[int, MappedUnit]] = []
-    for d, tx_id in zip(decided, tx_ids, strict=True):
-        if duplicate:
-            result.duplicates += 1
-        elif d.failure is not None:
-            result.rejected += 1
-            if not interchange_sunk:  # the interchange's own dead letter already covers it
-                failure = _located(d.failure, msg) if isinstance(d.failure, Problem) else d.failure
-                record_dead_letter(
-                    uow, message_id=msg.id, partner=partner, failure=failure, replay_of=replay_of
-                )
-        elif not d.unit.is_ack:
-            to_store.append((tx_id, d.unit))
-    if to_store:
-        assert partner is not None
-        _store_documents(uow, msg, to_store, batch.bodies, partner, result, replay_of)
+        documents.first_transaction_id = documents.first_transaction_id or min(tx_ids, default=0)
+        to_store: list[tuple[int, MappedUnit]] = []
+        for d, tx_id in zip(decided, tx_ids, strict=True):
+            if duplicate:
+                result.duplicates += 1
+            elif d.failure is not None:
+                result.rejected += 1
+                if not interchange_sunk:  # the interchange's own dead letter covers it
+                    failure = (
+                        _located(d.failure, msg) if isinstance(d.failure, Problem) else d.failure
+                    )
+                    record_dead_letter(
+                        uow,
+                        message_id=msg.id,
+                        partner=partner,
+                        failure=failure,
+                        replay_of=replay_of,
+                    )
+            elif not d.unit.is_ack:
+                to_store.append((tx_id, d.unit))
+        if to_store:
+            assert partner is not None
+            _store_documents(uow, msg, to_store, batch.bodies, partner, result, documents)
 
 
 def _decide(
     uow: UnitOfWork,
     msg: MessageRecord,
     unit: MappedUnit,
-    verdict: TransactionOutcome | Problem | None,
+    verdict: Verdict | None,
     partner: str | None,
     duplicate: bool,
     result: MessageResult,
@@ -416,6 +473,41 @@ def _transaction_row(interchange_id: int, tx: Transaction, status: str) -> NewTr
     )
 
 
+@dataclass(slots=True)
+class _DocumentCount:
+    """Tells a stored document from a duplicate across an interchange's chunks.
+
+    A document whose natural key is already stored is a duplicate, with one exception: a
+    first attempt that stored the document and then crashed before the message's status
+    was written is redone whole, and its own document is not a duplicate. A second unit
+    with the same natural key as an earlier one of this interchange is a duplicate.
+
+    Rows this commit stored are told apart without remembering them: their transactions'
+    ids are at least the first one this commit was given, for ids only grow, and those of
+    an earlier attempt were handed out before it. Only the documents an earlier attempt
+    left (a crash redo) are remembered, so that a key repeated inside the interchange
+    counts once.
+    """
+
+    msg: MessageRecord
+    replay_of: int | None
+    first_transaction_id: int = 0
+    redone: set[int] = field(default_factory=set)
+
+    def is_document(self, uow: UnitOfWork, doc_id: int, created: bool) -> bool:
+        if created:
+            return True
+        if doc_id in self.redone:
+            return False
+        stored = uow.documents.get(doc_id)
+        if stored.transaction_id is not None and stored.transaction_id >= self.first_transaction_id:
+            return False  # stored by this commit: a repeat inside the interchange
+        if self.replay_of is None and stored.message_id == self.msg.id:
+            self.redone.add(doc_id)
+            return True
+        return False
+
+
 def _store_documents(
     uow: UnitOfWork,
     msg: MessageRecord,
@@ -423,29 +515,15 @@ def _store_documents(
     bodies: BodySpool,
     partner: str,
     result: MessageResult,
-    replay_of: int | None,
+    count: _DocumentCount,
 ) -> None:
-    """Insert the documents in chunks and count each as a document or a duplicate.
-
-    A document whose natural key is already stored is a duplicate, with one exception: a
-    first attempt that stored the document and then crashed before the message's status
-    was written is redone whole, and its own document is not a duplicate. A second unit
-    with the same natural key as an earlier one of this interchange is a duplicate.
-    """
-    counted: set[int] = set()
+    """Insert the documents in chunks and count each as a document or a duplicate."""
     for chunk in chunked(to_store, DOCUMENTS_PER_INSERT):
         rows = [_document_row(msg, tx_id, unit, bodies, partner) for tx_id, unit in chunk]
         outcomes = uow.documents.add_many(rows)
         del rows
         for doc_id, created in outcomes:
-            if doc_id in counted:
-                result.duplicates += 1
-                continue
-            counted.add(doc_id)
-            redone = (
-                not created and replay_of is None and uow.documents.get(doc_id).message_id == msg.id
-            )
-            if created or redone:
+            if count.is_document(uow, doc_id, created):
                 result.documents += 1
             else:
                 result.duplicates += 1

@@ -7,12 +7,16 @@ repeating the natural key of an earlier order of the same interchange is a dupli
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from pipeline_support import receive
+from e2e_support import make_deployment
+from pipeline_support import open_app, receive
 
 from b2bbridge.bootstrap import App
 from b2bbridge.ports import DocumentRecord, TransactionRecord
 from b2bbridge.services import interchange as interchange_module
+from b2bbridge.services import spool
 from b2bbridge.services.inbound import process_message
 
 ISA = (
@@ -93,6 +97,23 @@ def test_a_message_processed_again_redoes_its_own_documents_but_still_counts_its
     assert [d.doc_number for d in documents] == ["PO-R1", "PO-R2"]
 
 
+def test_a_redone_message_counts_a_repeat_in_a_later_insert_batch_as_a_duplicate(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The redo's first PO-R1 is its own earlier document; the one two batches on is not."""
+    monkeypatch.setattr(interchange_module, "TRANSACTIONS_PER_INSERT", 2)
+    monkeypatch.setattr(interchange_module, "DOCUMENTS_PER_INSERT", 1)
+    message_id = receive(app, _orders_850(5007, ["PO-R1", "PO-R2", "PO-R3", "PO-R4", "PO-R1"]))
+    first = process_message(app.ctx, message_id)
+
+    again = process_message(app.ctx, message_id)
+
+    _, documents = _stored(app, message_id)
+    assert (first.documents, first.duplicates) == (4, 1)
+    assert (again.documents, again.duplicates) == (4, 1)
+    assert [d.doc_number for d in documents] == ["PO-R1", "PO-R2", "PO-R3", "PO-R4"]
+
+
 def test_orders_already_stored_by_another_message_are_duplicates(app: App) -> None:
     process_message(app.ctx, receive(app, _orders_850(5004, ["PO-OLD"]), name="first.x12"))
     message_id = receive(app, _orders_850(5005, ["PO-NEW", "PO-OLD"]), name="second.x12")
@@ -128,3 +149,76 @@ def test_rows_keep_the_message_order_across_insert_batches(
         ("PO-4", "0006"),
     ]
     assert [dl.location["transaction"] for dl in letters] == ["0003"]
+
+
+def _mixed_interchange(icn: int) -> bytes:
+    """Two groups: orders, repeats, an unmappable and an invalid order, then a sunk group.
+
+    The second group's GE01 miscounts its transactions, so the group and all of its
+    transactions are rejected whatever each of them holds.
+    """
+    numbers = ["PO-M1", "PO-M2", NO_NUMBER, "PO-M1", "PO-M3", "BAD-QTY", "PO-M4", "PO-M2"]
+    segments = [ISA.format(icn=icn), f"GS*PO*ACMEBUYER*B2BBRIDGE*20241104*0930*{icn}*X*004010"]
+    for group, (first, last, trailer_count) in enumerate([(0, 8, 8), (8, 11, 2)], start=1):
+        if group == 2:
+            segments.append(f"GS*PO*ACMEBUYER*B2BBRIDGE*20241104*0930*{icn + 1}*X*004010")
+        for n in range(first, last):
+            number = numbers[n] if n < len(numbers) else f"PO-G{n}"
+            quantity = "TWO" if number == "BAD-QTY" else "2"
+            body = [
+                f"ST*850*{n + 1:04d}",
+                f"BEG*00*SA*{number}**20241104",
+                "N1*ST*ACME DISTRIBUTION CENTER 4*92*0004",
+                f"PO1*1*{quantity}*EA*2.50**UP*012345678901*VN*SKU-0001",
+                "CTT*1",
+            ]
+            segments += [*body, f"SE*{len(body) + 1}*{n + 1:04d}"]
+        segments.append(f"GE*{trailer_count}*{icn + group - 1}")
+    segments.append(f"IEA*2*{icn:09d}")
+    return ("~\n".join(segments) + "~\n").encode("ascii")
+
+
+def _everything_stored(app: App, message_id: int) -> dict[str, object]:
+    """What processing left in the store, without ids and times."""
+    transactions, documents = _stored(app, message_id)
+    with app.ctx.uow() as uow:
+        letters = uow.dead_letters.for_message(message_id)
+        acks = [
+            uow.payloads.open(o.payload_sha256).read().decode("latin-1")
+            for o in uow.outbound.for_message(message_id)
+        ]
+    return {
+        "transactions": [
+            (t.group_control_number, t.control_number, t.type, t.status, t.segment_count)
+            for t in transactions
+        ],
+        "documents": [(d.doc_number, d.body) for d in documents],
+        "dead_letters": [(dl.code, dl.reason, dl.location) for dl in letters],
+        # The acks' envelopes carry the time they were made; what they say is in AK*.
+        "acks": [[s for s in a.split("~") if s.strip().startswith("AK")] for a in acks],
+    }
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3])
+def test_an_interchange_spilled_to_disk_is_stored_and_acknowledged_as_one_kept_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """Spilling the units and outcomes changes nothing that is stored, counted or answered."""
+    seen = []
+    for name, spill_chunk in [("in_memory", spool.SPILL_CHUNK), ("spilled", chunk)]:
+        monkeypatch.setattr(spool, "SPILL_CHUNK", spill_chunk)
+        monkeypatch.setattr(spool, "SPILL_MEMORY_BYTES", 64)
+        (tmp_path / name).mkdir()
+        app = open_app(make_deployment(tmp_path / name))
+        try:
+            message_id = receive(app, _mixed_interchange(6001))
+            result = process_message(app.ctx, message_id)
+            counts = (result.documents, result.duplicates, result.rejected, result.acks)
+            seen.append((counts, _everything_stored(app, message_id)))
+        finally:
+            app.close()
+
+    (plain_counts, plain), (spilled_counts, spilled) = seen
+    assert plain_counts == (4, 2, 5, 1)  # the reference itself, so that the test can fail
+    assert spilled_counts == plain_counts
+    assert spilled == plain

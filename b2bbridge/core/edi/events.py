@@ -28,6 +28,7 @@ from datetime import date
 
 from b2bbridge.core.edi.segments import Delimiters, Segment
 from b2bbridge.core.errors import Problem
+from b2bbridge.core.records import field_values
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,13 @@ class TransactionHeader:
     segment: Segment
     interchange_control_number: str
     group_control_number: str | None
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Pickle as a constructor call, for spilled records (:mod:`b2bbridge.core.records`)."""
+        return (TransactionHeader, _HEADER_FIELDS(self))
+
+
+_HEADER_FIELDS = field_values(TransactionHeader)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +166,13 @@ class Transaction:
     @property
     def has_errors(self) -> bool:
         return any(p.is_error for p in self.problems)
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Pickle as a constructor call, for spilled records (:mod:`b2bbridge.core.records`)."""
+        return (Transaction, _TRANSACTION_FIELDS(self))
+
+
+_TRANSACTION_FIELDS = field_values(Transaction)
 
 
 def collect_transactions(events: Iterable[Event]) -> Iterator[Transaction | Event]:

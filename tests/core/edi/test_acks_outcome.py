@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterator
 from pathlib import Path
 
 from acks_samples import x12_events
 
-from b2bbridge.core.edi.acks.outcome import InterchangeOutcome, OutcomeBuilder
+from b2bbridge.core.edi.acks.outcome import InterchangeOutcome, OutcomeBuilder, TransactionOutcome
 from b2bbridge.core.edi.events import Event, TransactionEnd, TransactionStart
 from b2bbridge.core.errors import Problem, Severity
 from b2bbridge.core.location import Location
@@ -121,3 +123,61 @@ def test_a_header_problem_whose_transaction_never_opens_goes_to_the_group() -> N
     group = _build(events).groups[0]
     assert [p.code for p in group.problems] == ["transaction_header_invalid"]
     assert all(t.accepted for t in group.transactions)
+
+
+class _CopyingLog:
+    """A transaction log that hands back copies of all but its newest record, as one that
+    spills to disk does; the builder must only ever change the newest."""
+
+    def __init__(self) -> None:
+        self._records: list[TransactionOutcome] = []
+
+    def append(self, outcome: TransactionOutcome, /) -> None:
+        if self._records:
+            self._records[-1] = copy.deepcopy(self._records[-1])
+        self._records.append(outcome)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __iter__(self) -> Iterator[TransactionOutcome]:
+        return iter(self._records)
+
+    def __getitem__(self, index: int, /) -> TransactionOutcome:
+        return self._records[index]
+
+    def __reversed__(self) -> Iterator[TransactionOutcome]:
+        return reversed(self._records)
+
+
+def _problems_by_transaction(builder: OutcomeBuilder) -> list[list[str]]:
+    (outcome,) = builder.outcomes()
+    return [[p.code for p in t.problems] for g in outcome.groups for t in g.transactions]
+
+
+def test_problems_reach_their_transactions_when_the_log_keeps_only_the_newest_live() -> None:
+    events = _events()
+    at = _after_start_of(events, "1002") + 1
+    events.insert(at, Problem("element_missing", "PO102 missing", Location(element=2)))
+    late = Problem("segment_count_mismatch", "SE01 says 9", Location(transaction="1002"))
+    plain, copying = OutcomeBuilder(), OutcomeBuilder(transactions=_CopyingLog)
+    for builder in (plain, copying):
+        for ev in [*events[:-2], late, *events[-2:]]:
+            builder.observe(ev)
+        builder.add_problem(Problem("mapping_bad_value", "bad"), transaction_control="1002")
+
+    assert _problems_by_transaction(copying) == _problems_by_transaction(plain)
+    assert _problems_by_transaction(plain) == [
+        [],
+        ["element_missing", "segment_count_mismatch", "mapping_bad_value"],
+    ]
+
+
+def test_a_stored_interchange_is_forgotten_once_the_next_one_is_done() -> None:
+    builder = OutcomeBuilder()
+    for _ in range(3):
+        for ev in _events():
+            builder.observe(ev)
+        builder.forget_before(builder.outcomes()[-1])
+
+    assert len(builder.outcomes()) == 1

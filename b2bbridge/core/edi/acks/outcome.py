@@ -12,11 +12,20 @@ number) waits for that transaction; if none opens, it goes to the group.
 
 Problems found after the read (validation, mapping) join through :meth:`add_problem`.
 Warnings are kept, so that an ack can say "accepted with errors", but they never reject.
+
+A group's transactions are kept in whatever :class:`TransactionLog` the builder is given:
+a plain list by default, or one that spills older records to disk, so that an interchange
+of many thousand transactions does not hold them all on the heap until its trailer. The
+builder changes only the transaction it is reading, and looks a transaction up by control
+number among the :data:`RECENT` it read last, so a log may hand back copies of the rest.
 """
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from b2bbridge.core.edi.codes import lookup
 from b2bbridge.core.edi.events import (
@@ -32,9 +41,17 @@ from b2bbridge.core.edi.events import (
 )
 from b2bbridge.core.edi.segments import Segment
 from b2bbridge.core.errors import Problem
+from b2bbridge.core.records import field_values
 
 _TRANSACTION_LEVELS = frozenset({"transaction", "segment", "element"})
 _TRANSACTION_HEADERS = frozenset({"ST", "UNH"})
+RECENT = 64
+"""Transactions of the open group that a problem naming a control number is matched with.
+
+Problems arrive while their transaction is read or just after (validation and mapping run
+on the transaction the reader has just finished), so the newest few are all that is ever
+named; looking further back would read a spilled log back from disk.
+"""
 
 
 @dataclass(slots=True)
@@ -50,13 +67,39 @@ class TransactionOutcome:
     def accepted(self) -> bool:
         return not any(p.is_error for p in self.problems)
 
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Pickle as a constructor call: a large group's outcomes spill to disk."""
+        return (TransactionOutcome, _OUTCOME_FIELDS(self))
+
+
+class TransactionLog(Protocol):
+    """The transactions of one group in stream order: a list, or a log that spills.
+
+    A log may hand back copies of its older records, but its newest :data:`RECENT` must be
+    the very objects appended: the builder still files problems under them.
+    """
+
+    def append(self, outcome: TransactionOutcome, /) -> None: ...
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[TransactionOutcome]: ...
+    def __getitem__(self, index: int, /) -> TransactionOutcome: ...
+    def __reversed__(self) -> Iterator[TransactionOutcome]: ...
+
+
+_OUTCOME_FIELDS = field_values(TransactionOutcome)
+
+
+def _plain_log() -> TransactionLog:
+    log: list[TransactionOutcome] = []
+    return log
+
 
 @dataclass(slots=True)
 class GroupOutcome:
     """One GS/UNG (or EDIFACT's implicit group); ``trailer_count`` is GE01/UNE01 as sent."""
 
     header: GroupHeader
-    transactions: list[TransactionOutcome] = field(default_factory=list)
+    transactions: TransactionLog = field(default_factory=_plain_log)
     problems: list[Problem] = field(default_factory=list)
     trailer_count: int | None = None
 
@@ -94,13 +137,16 @@ class OutcomeBuilder:
     """Folds an event stream into :class:`InterchangeOutcome` values.
 
     Problems seen before any interchange (level ``file``, or anything without an open
-    envelope) are kept in :attr:`loose_problems`.
+    envelope) are kept in :attr:`loose_problems`. ``transactions`` makes each group's
+    :class:`TransactionLog` (a list unless given).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, transactions: Callable[[], TransactionLog] | None = None) -> None:
+        self._new_log: Callable[[], TransactionLog] = transactions or _plain_log
         self._interchanges: list[InterchangeOutcome] = []
         self._group: GroupOutcome | None = None
         self._transaction: TransactionOutcome | None = None
+        self._recent: deque[TransactionOutcome] = deque(maxlen=RECENT)
         self._open_transaction = False
         self._pending: list[Problem] = []
         self.loose_problems: list[Problem] = []
@@ -121,6 +167,7 @@ class OutcomeBuilder:
         elif isinstance(event, InterchangeStart):
             self._interchanges.append(InterchangeOutcome(event.header))
             self._group = self._transaction = None
+            self._recent.clear()
         elif isinstance(event, GroupStart):
             self._open_group(event.header)
         elif isinstance(event, GroupEnd):
@@ -138,18 +185,32 @@ class OutcomeBuilder:
     def outcomes(self) -> list[InterchangeOutcome]:
         return list(self._interchanges)
 
+    def forget_before(self, outcome: InterchangeOutcome) -> None:
+        """Drop the interchanges before ``outcome``: the caller has stored and answered them.
+
+        A payload of many interchanges is read one interchange at a time; keeping every
+        finished one would make memory grow with the file. The latest stays, since a
+        reader may still report a problem about it just after its trailer.
+        """
+        for position, kept in enumerate(self._interchanges):
+            if kept is outcome:
+                del self._interchanges[:position]
+                return
+
     def _open_group(self, header: GroupHeader) -> None:
         if not self._interchanges:
             return
-        self._group = GroupOutcome(header)
+        self._group = GroupOutcome(header, transactions=self._new_log())
         self._interchanges[-1].groups.append(self._group)
         self._transaction = None
+        self._recent.clear()
 
     def _open_transaction_outcome(self, header: TransactionHeader) -> None:
         if self._group is None:
             return
         self._transaction = TransactionOutcome(header, problems=self._pending)
         self._group.transactions.append(self._transaction)
+        self._recent.append(self._transaction)
         self._open_transaction = True
         self._pending = []
 
@@ -225,10 +286,17 @@ class OutcomeBuilder:
     def _find_transaction(
         self, group: GroupOutcome, control: str | None
     ) -> TransactionOutcome | None:
+        """By control number among the recent ones, else the one being read, else the last.
+
+        The transaction being read belongs to the open group and to no other; an earlier
+        group (a problem that names one) is searched whole, which is rare.
+        """
+        current = group is self._group
         if control is not None:
-            for transaction in reversed(group.transactions):
+            candidates = reversed(self._recent) if current else reversed(group.transactions)
+            for transaction in candidates:
                 if transaction.header.control_number == control:
                     return transaction
-        if any(t is self._transaction for t in group.transactions):
+        if current and self._transaction is not None:
             return self._transaction
-        return group.transactions[-1] if group.transactions else None
+        return group.transactions[-1] if len(group.transactions) else None
