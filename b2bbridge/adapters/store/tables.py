@@ -72,8 +72,19 @@ payloads = Table(
     metadata,
     Column("sha256", String(64), primary_key=True),
     Column("size", BigInteger, nullable=False),
-    Column("compressed", LargeBinary, nullable=False),
+    Column("compressed", LargeBinary, nullable=False),  # empty when stored in pieces
     Column("created_at", UtcDateTime, nullable=False),
+    Column("pieces", Integer, nullable=False, server_default="0"),
+)
+
+# A large payload's compressed form, in order. Written before the payload's hash is known
+# (under a provisional key, renamed once it is), so there is no foreign key to payloads.
+payload_pieces = Table(
+    "payload_pieces",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("data", LargeBinary, nullable=False),
 )
 
 messages = Table(
