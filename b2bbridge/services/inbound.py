@@ -40,6 +40,7 @@ from b2bbridge.services.context import ServiceContext
 from b2bbridge.services.deadletter import record_dead_letter
 from b2bbridge.services.documents import document_format, process_document_payload
 from b2bbridge.services.interchange import (
+    DocumentCount,
     InterchangeBatch,
     commit_interchange,
     header_location,
@@ -121,6 +122,7 @@ def _process_edi(
     hint = ctx.partners.find(msg.partner)
     options = hint.read_options(msg.filename) if hint else ReadOptions(file=msg.filename)
     builder = OutcomeBuilder(transactions=_transaction_log)
+    documents = DocumentCount(msg, replay_of)
     batch: InterchangeBatch | None = None
     loose: list[Problem] = []
     try:
@@ -133,7 +135,9 @@ def _process_edi(
                 batch.ta1s.append(item)
             elif isinstance(item, InterchangeEnd) and batch is not None:
                 outcome = _outcome_for(builder, item.header)
-                commit_interchange(ctx, msg, batch, outcome, result, replay_of=replay_of)
+                commit_interchange(
+                    ctx, msg, batch, outcome, result, replay_of=replay_of, documents=documents
+                )
                 batch.close()
                 batch = None
                 builder.forget_before(outcome)

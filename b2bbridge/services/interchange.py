@@ -257,8 +257,13 @@ def commit_interchange(
     result: MessageResult,
     *,
     replay_of: int | None,
+    documents: DocumentCount,
 ) -> None:
-    """Store the interchange and everything that stands inside it, in one transaction."""
+    """Store the interchange and everything that stands inside it, in one transaction.
+
+    ``documents`` is the message's attempt-long count (one per attempt, shared by all of
+    its interchanges).
+    """
     header, profile = batch.header, batch.profile
     partner = profile.partner if profile else None
     acks = []
@@ -308,6 +313,7 @@ def commit_interchange(
             sunk_interchange is not None,
             result,
             replay_of,
+            documents,
         )
         if profile is not None and not duplicate:
             for segment in batch.ta1s:
@@ -401,6 +407,7 @@ def _store_units(
     interchange_sunk: bool,
     result: MessageResult,
     replay_of: int | None,
+    documents: DocumentCount,
 ) -> None:
     """Store every unit's transaction, its dead letter or its document, in message order.
 
@@ -410,7 +417,6 @@ def _store_units(
     batches, so the rows of each table keep the order of the message and no more than a
     chunk of units is on the heap.
     """
-    documents = _DocumentCount(msg, replay_of)
     for chunk in chunked(batch.units, TRANSACTIONS_PER_INSERT):
         decided = [_decide(uow, msg, u, verdicts.of(u), partner, duplicate, result) for u in chunk]
         tx_ids = uow.transactions.add_many(
@@ -474,19 +480,21 @@ def _transaction_row(interchange_id: int, tx: Transaction, status: str) -> NewTr
 
 
 @dataclass(slots=True)
-class _DocumentCount:
-    """Tells a stored document from a duplicate across an interchange's chunks.
+class DocumentCount:
+    """Tells a stored document from a duplicate across one attempt at a message.
 
     A document whose natural key is already stored is a duplicate, with one exception: a
     first attempt that stored the document and then crashed before the message's status
     was written is redone whole, and its own document is not a duplicate. A second unit
-    with the same natural key as an earlier one of this interchange is a duplicate.
+    with the same natural key as an earlier one of this message (in the same interchange
+    or an earlier one) is a duplicate.
 
-    Rows this commit stored are told apart without remembering them: their transactions'
-    ids are at least the first one this commit was given, for ids only grow, and those of
-    an earlier attempt were handed out before it. Only the documents an earlier attempt
-    left (a crash redo) are remembered, so that a key repeated inside the interchange
-    counts once.
+    One count lives as long as the attempt, across the message's interchanges, each of
+    which commits apart. Rows this attempt stored are told apart without remembering
+    them: their transactions' ids are at least the first one the attempt was given, for
+    ids only grow, and those of an earlier attempt were handed out before it. Only the
+    documents an earlier attempt left (a crash redo) are remembered, so that a key
+    repeated later in the message counts once.
     """
 
     msg: MessageRecord
@@ -501,7 +509,7 @@ class _DocumentCount:
             return False
         stored = uow.documents.get(doc_id)
         if stored.transaction_id is not None and stored.transaction_id >= self.first_transaction_id:
-            return False  # stored by this commit: a repeat inside the interchange
+            return False  # stored by this attempt: a repeat inside the message
         if self.replay_of is None and stored.message_id == self.msg.id:
             self.redone.add(doc_id)
             return True
@@ -515,7 +523,7 @@ def _store_documents(
     bodies: BodySpool,
     partner: str,
     result: MessageResult,
-    count: _DocumentCount,
+    count: DocumentCount,
 ) -> None:
     """Insert the documents in chunks and count each as a document or a duplicate."""
     for chunk in chunked(to_store, DOCUMENTS_PER_INSERT):

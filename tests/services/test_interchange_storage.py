@@ -114,6 +114,22 @@ def test_a_redone_message_counts_a_repeat_in_a_later_insert_batch_as_a_duplicate
     assert [d.doc_number for d in documents] == ["PO-R1", "PO-R2", "PO-R3", "PO-R4"]
 
 
+def test_an_order_repeated_in_a_later_interchange_of_the_same_message_is_a_duplicate(
+    app: App,
+) -> None:
+    """Each interchange commits apart; the repeat is still this attempt's, not a redo."""
+    two = _orders_850(5008, ["PO-A", "PO-B"]) + _orders_850(5009, ["PO-C", "PO-A"])
+    message_id = receive(app, two)
+
+    first = process_message(app.ctx, message_id)
+    again = process_message(app.ctx, message_id)  # as after a crash before the status
+
+    _, documents = _stored(app, message_id)
+    assert (first.documents, first.duplicates) == (3, 1)
+    assert (again.documents, again.duplicates) == (3, 1)
+    assert [d.doc_number for d in documents] == ["PO-A", "PO-B", "PO-C"]
+
+
 def test_orders_already_stored_by_another_message_are_duplicates(app: App) -> None:
     process_message(app.ctx, receive(app, _orders_850(5004, ["PO-OLD"]), name="first.x12"))
     message_id = receive(app, _orders_850(5005, ["PO-NEW", "PO-OLD"]), name="second.x12")
