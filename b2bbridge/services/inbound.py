@@ -62,6 +62,13 @@ def _transaction_log() -> SpillList[TransactionOutcome]:
     return SpillList(keep_live=RECENT)
 
 
+def _close_logs(outcome: InterchangeOutcome) -> None:
+    """Let a stored interchange's spilled outcomes go now rather than when collected."""
+    for group in outcome.groups:
+        if isinstance(group.transactions, SpillList):
+            group.transactions.close()
+
+
 def _observed(events: Iterable[Event], builder: OutcomeBuilder) -> Iterator[Event]:
     for ev in events:
         builder.observe(ev)
@@ -141,6 +148,7 @@ def _process_edi(
                 batch.close()
                 batch = None
                 builder.forget_before(outcome)
+                _close_logs(outcome)
             elif isinstance(item, Problem) and batch is None and item.is_error:
                 loose.append(item)
     finally:
