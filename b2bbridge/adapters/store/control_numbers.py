@@ -23,25 +23,13 @@ from sqlalchemy import Connection
 from b2bbridge.adapters.store.statements import Prepared, insert_on
 from b2bbridge.adapters.store.tables import control_numbers
 
+# Run with one parameter set per kind, SQLAlchemy renders this "executemany" with
+# RETURNING as ONE multi-row ``INSERT ... VALUES (...), (...)`` on both SQLite and
+# PostgreSQL (its "insertmanyvalues" mode, up to 1000 rows a statement), from this one
+# cached statement; with one parameter set it is the single allocation. A statement built
+# with a list of rows in ``.values()`` would say the same but is never cached, and
+# compiling it on every call cost more than the two round trips it saved.
 _ALLOCATE = Prepared(
-    lambda dialect: (
-        insert_on(dialect, control_numbers)
-        .on_conflict_do_update(
-            index_elements=[control_numbers.c.partner, control_numbers.c.kind],
-            set_={"last_value": control_numbers.c.last_value + 1},
-        )
-        .returning(control_numbers.c.last_value)
-    )
-)
-
-
-# The same upsert run with one parameter set per kind. SQLAlchemy renders such an
-# "executemany" with RETURNING as ONE multi-row ``INSERT ... VALUES (...), (...)`` on both
-# SQLite and PostgreSQL (its "insertmanyvalues" mode, up to 1000 rows a statement), from
-# this one cached statement. A statement built with a list of rows in ``.values()`` would
-# say the same but is never cached, and compiling it on every call cost more than the two
-# round trips it saved.
-_ALLOCATE_EACH = Prepared(
     lambda dialect: (
         insert_on(dialect, control_numbers)
         .on_conflict_do_update(
@@ -62,7 +50,7 @@ class SqlControlNumbers:
     def allocate(self, partner: str, kind: str) -> int:
         """The next number for (partner, kind), starting at 1."""
         values = {"partner": partner, "kind": kind, "last_value": 1}
-        return int(self._connection.execute(_ALLOCATE.on(self._connection), values).scalar_one())
+        return int(self._connection.execute(_ALLOCATE.on(self._connection), values).one()[1])
 
     def allocate_many(self, partner: str, kinds: Sequence[str]) -> list[int]:
         """The next number of each kind for the partner, in the order the kinds are given.
@@ -80,6 +68,6 @@ class SqlControlNumbers:
         # that took {isa, gs, st} in different orders could each hold a row the other
         # waits for, a deadlock; in sorted order the later one queues behind the first.
         rows = [{"partner": partner, "kind": kind, "last_value": 1} for kind in sorted(kinds)]
-        result = self._connection.execute(_ALLOCATE_EACH.on(self._connection), rows)
+        result = self._connection.execute(_ALLOCATE.on(self._connection), rows)
         allocated = {str(kind): int(value) for kind, value in result.all()}
         return [allocated[kind] for kind in kinds]
