@@ -47,10 +47,10 @@ inline, and a large one costs a statement per piece, not per chunk read.
 SPOOL_BYTES = 1024 * 1024
 """Compressed bytes an opened payload keeps in memory before its copy goes to disk."""
 
+# RETURNING names the row only when this insert stored it, which tells a put in pieces
+# whether to keep its pieces; the row count does not say so on every driver (psycopg
+# reports -1 for this statement).
 _PUT = Prepared(
-    lambda dialect: insert_on(dialect, payloads).on_conflict_do_nothing(index_elements=["sha256"])
-)
-_PUT_NEW = Prepared(
     lambda dialect: (
         insert_on(dialect, payloads)
         .on_conflict_do_nothing(index_elements=["sha256"])
@@ -113,14 +113,10 @@ class SqlPayloadRepository:
             "pieces": pieces,
             "created_at": self._clock.now(),
         }
-        if not pieces:
-            self._connection.execute(_PUT.on(self._connection), values)
-            return sha256, size
-        # Whether this insert stored the row, which the row count does not say on every
-        # driver (psycopg reports -1 here); RETURNING gives a row only for a new one.
-        stored = self._connection.execute(_PUT_NEW.on(self._connection), values).first()
-        names = {"b_provisional": provisional, "b_sha256": sha256}
-        self._connection.execute(_RENAME_PIECES if stored else _DROP_PIECES, names)
+        stored = self._connection.execute(_PUT.on(self._connection), values).first()
+        if pieces:
+            names = {"b_provisional": provisional, "b_sha256": sha256}
+            self._connection.execute(_RENAME_PIECES if stored else _DROP_PIECES, names)
         return sha256, size
 
     def get(self, sha256: str) -> bytes:
