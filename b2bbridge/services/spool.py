@@ -40,28 +40,33 @@ class Spooled(NamedTuple):
     length: int
 
 
-class BodySpool:
-    """Append-only text store: :meth:`put` gives a handle, :meth:`get` reads it back."""
+class ByteSpool:
+    """Append-only bytes in memory up to a limit, then in an anonymous temporary file.
 
-    def __init__(self, memory_bytes: int | None = None) -> None:
-        limit = MEMORY_BYTES if memory_bytes is None else memory_bytes
-        self._file = tempfile.SpooledTemporaryFile(max_size=limit)  # noqa: SIM115 - closed by close()
+    :meth:`put` gives a handle, :meth:`get` reads it back; the text spool and the spill
+    list both keep their data here.
+    """
+
+    def __init__(self, memory_bytes: int, what: str) -> None:
+        self._file = tempfile.SpooledTemporaryFile(max_size=memory_bytes)  # noqa: SIM115 - closed by close()
         self._end = 0
+        self._what = what
 
-    def put(self, text: str) -> Spooled:
-        data = text.encode("utf-8")
+    def put(self, data: bytes) -> Spooled:
         self._file.seek(self._end)
         self._file.write(data)
         where = Spooled(self._end, len(data))
         self._end += len(data)
         return where
 
-    def get(self, where: Spooled) -> str:
+    def get(self, where: Spooled) -> bytes:
         self._file.seek(where.offset)
         data = self._file.read(where.length)
         if len(data) != where.length:
-            raise OSError(f"spooled body at {where.offset} is short: {len(data)} of {where.length}")
-        return data.decode("utf-8")
+            raise OSError(
+                f"spooled {self._what} at {where.offset} is short: {len(data)} of {where.length}"
+            )
+        return data
 
     @property
     def on_disk(self) -> bool:
@@ -71,6 +76,29 @@ class BodySpool:
     def close(self) -> None:
         """Let the temporary file go (it was never linked into a folder)."""
         self._file.close()
+
+
+class BodySpool:
+    """Append-only text store: :meth:`put` gives a handle, :meth:`get` reads it back."""
+
+    def __init__(self, memory_bytes: int | None = None) -> None:
+        limit = MEMORY_BYTES if memory_bytes is None else memory_bytes
+        self._bytes = ByteSpool(limit, "body")
+
+    def put(self, text: str) -> Spooled:
+        return self._bytes.put(text.encode("utf-8"))
+
+    def get(self, where: Spooled) -> str:
+        return self._bytes.get(where).decode("utf-8")
+
+    @property
+    def on_disk(self) -> bool:
+        """Whether the spool has outgrown memory (for tests and diagnostics)."""
+        return self._bytes.on_disk
+
+    def close(self) -> None:
+        """Let the temporary file go."""
+        self._bytes.close()
 
 
 class SpillList(Generic[T]):
@@ -95,7 +123,7 @@ class SpillList(Generic[T]):
             raise ValueError(f"chunk must be at least 1, not {self._chunk}")
         self._spill_at = self._chunk + max(self._chunk, keep_live)
         self._limit = SPILL_MEMORY_BYTES if memory_bytes is None else memory_bytes
-        self._file: tempfile.SpooledTemporaryFile[bytes] | None = None
+        self._spool: ByteSpool | None = None
         self._blocks: list[Spooled] = []
         self._live: list[T] = []
         self._cached: tuple[int, list[T]] | None = None
@@ -139,36 +167,25 @@ class SpillList(Generic[T]):
     @property
     def on_disk(self) -> bool:
         """Whether the spilled blocks have outgrown memory (for tests and diagnostics)."""
-        return bool(getattr(self._file, "_rolled", False))
+        return self._spool is not None and self._spool.on_disk
 
     def close(self) -> None:
         """Let the temporary file go; the list is empty afterwards."""
-        if self._file is not None:
-            self._file.close()
-        self._file, self._blocks, self._live, self._cached = None, [], [], None
+        if self._spool is not None:
+            self._spool.close()
+        self._spool, self._blocks, self._live, self._cached = None, [], [], None
 
     def _spill(self) -> None:
-        if self._file is None:
-            self._file = tempfile.SpooledTemporaryFile(max_size=self._limit)  # noqa: SIM115 - closed by close()
+        if self._spool is None:
+            self._spool = ByteSpool(self._limit, "block")
         block, self._live = self._live[: self._chunk], self._live[self._chunk :]
-        data = pickle.dumps(block, protocol=pickle.HIGHEST_PROTOCOL)
-        end = self._blocks[-1].offset + self._blocks[-1].length if self._blocks else 0
-        self._file.seek(end)
-        self._file.write(data)
-        self._blocks.append(Spooled(end, len(data)))
+        self._blocks.append(self._spool.put(pickle.dumps(block, protocol=pickle.HIGHEST_PROTOCOL)))
 
     def _block(self, block: int) -> list[T]:
         if self._cached is not None and self._cached[0] == block:
             return self._cached[1]
-        if self._file is None:
+        if self._spool is None:
             raise OSError("the spill file is closed")
-        where = self._blocks[block]
-        self._file.seek(where.offset)
-        data = self._file.read(where.length)
-        if len(data) != where.length:
-            raise OSError(
-                f"spilled block at {where.offset} is short: {len(data)} of {where.length}"
-            )
-        records = cast(list[T], pickle.loads(data))
+        records = cast(list[T], pickle.loads(self._spool.get(self._blocks[block])))
         self._cached = (block, records)
         return records
