@@ -101,7 +101,7 @@ def _process(ctx: ServiceContext, item: WorkItem, outcome: _Outcome) -> MessageR
         return None
     msg = pending.message
     with bind_message(correlation_id=msg.correlation_id, message_id=msg.id, partner=msg.partner):
-        return process_message(ctx, item.message_id, replay_of=pending.replay_of)
+        return process_message(ctx, item.message_id, replay_of=pending.replay_of, message=msg)
 
 
 def _after_commit(ctx: ServiceContext, outcome: _Outcome) -> None:

@@ -101,11 +101,22 @@ def pending_message(ctx: ServiceContext, item: WorkItem) -> PendingMessage | Non
 
 
 def process_message(
-    ctx: ServiceContext, message_id: int, *, replay_of: int | None = None
+    ctx: ServiceContext,
+    message_id: int,
+    *,
+    replay_of: int | None = None,
+    message: MessageRecord | None = None,
 ) -> MessageResult:
-    """Run one stored payload through the inbound pipeline; safe to run again (replay)."""
+    """Run one stored payload through the inbound pipeline; safe to run again (replay).
+
+    ``message`` is the message's record when the caller has just read it (a worker's
+    :func:`pending_message`), which spares a second lookup; its identity, partner and
+    payload are what count here, and none of them changes once the message is received.
+    """
+    if message is not None and message.id != message_id:
+        raise ValueError(f"message {message.id} was given for message {message_id}")
     with ctx.uow() as uow:
-        msg = uow.messages.get(message_id)
+        msg = message if message is not None else uow.messages.get(message_id)
         source = uow.payloads.open(msg.payload_sha256)
     result = MessageResult(message_id, partner=msg.partner)
     with source:

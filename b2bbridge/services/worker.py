@@ -55,7 +55,7 @@ def _process(ctx: ServiceContext, item: WorkItem) -> MessageResult | None:
     msg = pending.message
     with bind_message(correlation_id=msg.correlation_id, message_id=msg.id, partner=msg.partner):
         try:
-            result = process_message(ctx, item.message_id, replay_of=pending.replay_of)
+            result = process_message(ctx, item.message_id, replay_of=pending.replay_of, message=msg)
         except Exception as exc:  # noqa: BLE001 - every failure gets a disposition
             _dispose(ctx, item, exc)
             return None

@@ -238,3 +238,18 @@ def test_an_interchange_spilled_to_disk_is_stored_and_acknowledged_as_one_kept_i
     assert plain_counts == (4, 2, 5, 1)  # the reference itself, so that the test can fail
     assert spilled_counts == plain_counts
     assert spilled == plain
+
+
+def test_a_message_record_handed_in_is_processed_as_if_it_was_looked_up(app: App) -> None:
+    first = receive(app, _orders_850(5101, ["PO-HANDED"]))
+    other = receive(app, _orders_850(5102, ["PO-OTHER-RECORD"]))
+    with app.ctx.uow() as uow:
+        record, other_record = uow.messages.get(first), uow.messages.get(other)
+
+    with pytest.raises(ValueError, match=f"message {other} was given for message {first}"):
+        process_message(app.ctx, first, message=other_record)
+    result = process_message(app.ctx, first, message=record)
+
+    _, documents = _stored(app, first)
+    assert (result.documents, [d.doc_number for d in documents]) == (1, ["PO-HANDED"])
+    assert _stored(app, other) == ([], [])  # the refused call stored nothing

@@ -15,6 +15,12 @@ rolls back to its savepoint and leaves the rest of the batch untouched.
 On SQLite the batch holds the database's write lock from its first statement to its
 commit, so other writers (a connector receiving, the API storing) wait that long; the
 lease size (``pipeline.batch_size``) bounds it. PostgreSQL writers do not wait on it.
+
+Savepoints are plain SQL sent straight to the driver's cursor, under names numbered
+within the batch. SQLAlchemy's own ``begin_nested`` compiles a new statement for every
+savepoint (each has a new name) and cost about 120 µs a pair here, against 5 µs this
+way; a message takes three pairs. SQLAlchemy never learns of these savepoints, so
+nothing here may mix them with its nested transactions on the same connection.
 """
 
 from __future__ import annotations
@@ -24,10 +30,54 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, Self, cast
 
-from sqlalchemy import Connection, Engine, Executable, NestedTransaction, RootTransaction
+from sqlalchemy import Connection, Engine, Executable, RootTransaction
 
 from b2bbridge.adapters.store.uow import SqlUnitOfWork
 from b2bbridge.ports import Clock
+
+
+class _Savepoints:
+    """Savepoints on the batch connection, named ``b2b_1``, ``b2b_2``... in opening order."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._opened = 0
+
+    def open(self) -> _Savepoint:
+        self._opened += 1
+        savepoint = _Savepoint(self._connection, f"b2b_{self._opened}")
+        savepoint.send("SAVEPOINT")
+        return savepoint
+
+
+class _Savepoint:
+    """One open savepoint; :meth:`release` keeps its writes, :meth:`rollback` undoes them."""
+
+    def __init__(self, connection: Connection, name: str) -> None:
+        self._connection = connection
+        self.name = name
+        self.is_active = True
+
+    def release(self) -> None:
+        self._close("RELEASE SAVEPOINT")
+
+    def rollback(self) -> None:
+        """Undo to the savepoint and drop it (a PostgreSQL error state is cleared too)."""
+        if self.is_active:
+            self.send("ROLLBACK TO SAVEPOINT")
+        self._close("RELEASE SAVEPOINT")
+
+    def _close(self, verb: str) -> None:
+        if self.is_active:
+            self.is_active = False
+            self.send(verb)
+
+    def send(self, verb: str) -> None:
+        cursor = self._connection.connection.cursor()
+        try:
+            cursor.execute(f"{verb} {self.name}")
+        finally:
+            cursor.close()
 
 
 class _LazySavepoint:
@@ -38,14 +88,15 @@ class _LazySavepoint:
     Repositories use nothing of a connection but ``execute`` and ``dialect``.
     """
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, savepoints: _Savepoints) -> None:
         self.connection = connection
         self.dialect = connection.dialect
-        self.savepoint: NestedTransaction | None = None
+        self._savepoints = savepoints
+        self.savepoint: _Savepoint | None = None
 
     def execute(self, statement: Executable, *args: Any, **kwargs: Any) -> Any:
         if self.savepoint is None and getattr(statement, "is_dml", False):
-            self.savepoint = self.connection.begin_nested()
+            self.savepoint = self._savepoints.open()
         return self.connection.execute(statement, *args, **kwargs)
 
     def end(self, *, keep: bool) -> None:
@@ -54,7 +105,7 @@ class _LazySavepoint:
         if savepoint is None or not savepoint.is_active:
             return
         if keep:
-            savepoint.commit()
+            savepoint.release()
         else:
             savepoint.rollback()
 
@@ -62,13 +113,16 @@ class _LazySavepoint:
 class _SavepointUnitOfWork(SqlUnitOfWork):
     """A unit of work on the batch's connection: commit releases its savepoint."""
 
-    def __init__(self, engine: Engine, clock: Clock, connection: Connection) -> None:
+    def __init__(
+        self, engine: Engine, clock: Clock, connection: Connection, savepoints: _Savepoints
+    ) -> None:
         super().__init__(engine, clock)
         self._shared = connection
+        self._savepoints = savepoints
         self._lazy: _LazySavepoint | None = None
 
     def __enter__(self) -> Self:
-        self._lazy = _LazySavepoint(self._shared)
+        self._lazy = _LazySavepoint(self._shared, self._savepoints)
         self._connection = self._shared
         self._open_repositories(cast(Connection, self._lazy), self._clock)
         return self
@@ -104,10 +158,12 @@ class SqlBatchScope:
         self._clock = clock
         self._connection: Connection | None = None
         self._transaction: RootTransaction | None = None
+        self._savepoints: _Savepoints | None = None
 
     def __enter__(self) -> Self:
         self._connection = self._engine.connect()
         self._transaction = self._connection.begin()
+        self._savepoints = _Savepoints(self._connection)
         return self
 
     def __exit__(
@@ -118,6 +174,7 @@ class SqlBatchScope:
     ) -> None:
         connection, self._connection = self._connection, None
         transaction, self._transaction = self._transaction, None
+        self._savepoints = None
         if connection is None:
             return
         try:
@@ -128,20 +185,20 @@ class SqlBatchScope:
 
     def unit_of_work(self) -> SqlUnitOfWork:
         """A unit of work inside the batch (a savepoint); usable as a UnitOfWorkFactory."""
-        return _SavepointUnitOfWork(self._engine, self._clock, self._open())
+        connection = self._open()
+        return _SavepointUnitOfWork(self._engine, self._clock, connection, self._opened())
 
     @contextmanager
     def item(self) -> Iterator[None]:
         """One item's share of the batch: kept if the block ends normally, undone if it raises."""
-        savepoint = self._open().begin_nested()
+        self._open()
+        savepoint = self._opened().open()
         try:
             yield
         except BaseException:
-            if savepoint.is_active:
-                savepoint.rollback()
+            savepoint.rollback()
             raise
-        if savepoint.is_active:
-            savepoint.commit()
+        savepoint.release()
 
     def commit(self) -> None:
         """Make the whole batch durable; the scope is finished afterwards."""
@@ -161,3 +218,8 @@ class SqlBatchScope:
         if self._connection is None or self._transaction is None:
             raise RuntimeError("the batch is used outside its 'with' block")
         return self._connection
+
+    def _opened(self) -> _Savepoints:
+        if self._savepoints is None:
+            raise RuntimeError("the batch is used outside its 'with' block")
+        return self._savepoints

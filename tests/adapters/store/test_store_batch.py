@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 
 from b2bbridge.adapters.store.batch import SqlBatchScope
 from b2bbridge.ports import Clock, UnitOfWorkFactory
@@ -79,6 +80,41 @@ def test_an_item_that_raises_is_undone_alone(
             failing_item()
         batch.commit()
     assert _statuses(uow_factory) == ["received"]
+
+
+def test_a_statement_that_fails_inside_a_unit_is_undone_and_the_batch_goes_on(
+    engine: Engine, clock: FixedClock, uow_factory: UnitOfWorkFactory, add_message: AddMessage
+) -> None:
+    # PostgreSQL refuses every later statement of a transaction that met an error until it
+    # rolls back to a savepoint; the unit's own savepoint must be what clears it.
+    with SqlBatchScope(engine, clock) as batch:
+        with batch.item(), batch.unit_of_work() as uow:
+            add_message(uow, b"ISA*before~")
+            uow.commit()
+        with batch.item(), batch.unit_of_work() as uow:
+            add_message(uow, b"ISA*with-the-failure~")
+            with pytest.raises(IntegrityError):
+                uow.events.append(987_654, "stored", component="test")  # no such message
+        with batch.item(), batch.unit_of_work() as uow:
+            add_message(uow, b"ISA*after~")
+            uow.commit()
+        batch.commit()
+    assert _statuses(uow_factory) == ["received", "received"]
+
+
+def test_many_items_and_units_in_one_batch_keep_exactly_what_was_committed(
+    engine: Engine, clock: FixedClock, uow_factory: UnitOfWorkFactory, add_message: AddMessage
+) -> None:
+    with SqlBatchScope(engine, clock) as batch:
+        for n in range(30):
+            with batch.item():
+                for part in ("a", "b"):
+                    with batch.unit_of_work() as uow:
+                        add_message(uow, f"ISA*{n}{part}~".encode())
+                        if n % 3:  # every third item's units are left uncommitted
+                            uow.commit()
+        batch.commit()
+    assert len(_statuses(uow_factory)) == 2 * 20
 
 
 def test_a_batch_cannot_be_used_outside_its_block(engine: Engine, clock: FixedClock) -> None:
