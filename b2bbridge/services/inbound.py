@@ -110,8 +110,9 @@ def process_message(
     """Run one stored payload through the inbound pipeline; safe to run again (replay).
 
     ``message`` is the message's record when the caller has just read it (a worker's
-    :func:`pending_message`), which spares a second lookup; its identity, partner and
-    payload are what count here, and none of them changes once the message is received.
+    :func:`pending_message`), which spares a second lookup. Only its id, partner, file
+    name and payload are used, and nothing else changes them while the caller holds the
+    work item's lease.
     """
     if message is not None and message.id != message_id:
         raise ValueError(f"message {message.id} was given for message {message_id}")

@@ -40,12 +40,12 @@ class _Savepoints:
     """Savepoints on the batch connection, named ``b2b_1``, ``b2b_2``... in opening order."""
 
     def __init__(self, connection: Connection) -> None:
-        self._connection = connection
+        self.connection = connection
         self._opened = 0
 
     def open(self) -> _Savepoint:
         self._opened += 1
-        savepoint = _Savepoint(self._connection, f"b2b_{self._opened}")
+        savepoint = _Savepoint(self.connection, f"b2b_{self._opened}")
         savepoint.send("SAVEPOINT")
         return savepoint
 
@@ -88,9 +88,9 @@ class _LazySavepoint:
     Repositories use nothing of a connection but ``execute`` and ``dialect``.
     """
 
-    def __init__(self, connection: Connection, savepoints: _Savepoints) -> None:
-        self.connection = connection
-        self.dialect = connection.dialect
+    def __init__(self, savepoints: _Savepoints) -> None:
+        self.connection = savepoints.connection
+        self.dialect = self.connection.dialect
         self._savepoints = savepoints
         self.savepoint: _Savepoint | None = None
 
@@ -113,17 +113,14 @@ class _LazySavepoint:
 class _SavepointUnitOfWork(SqlUnitOfWork):
     """A unit of work on the batch's connection: commit releases its savepoint."""
 
-    def __init__(
-        self, engine: Engine, clock: Clock, connection: Connection, savepoints: _Savepoints
-    ) -> None:
+    def __init__(self, engine: Engine, clock: Clock, savepoints: _Savepoints) -> None:
         super().__init__(engine, clock)
-        self._shared = connection
         self._savepoints = savepoints
         self._lazy: _LazySavepoint | None = None
 
     def __enter__(self) -> Self:
-        self._lazy = _LazySavepoint(self._shared, self._savepoints)
-        self._connection = self._shared
+        self._lazy = _LazySavepoint(self._savepoints)
+        self._connection = self._savepoints.connection
         self._open_repositories(cast(Connection, self._lazy), self._clock)
         return self
 
@@ -185,14 +182,12 @@ class SqlBatchScope:
 
     def unit_of_work(self) -> SqlUnitOfWork:
         """A unit of work inside the batch (a savepoint); usable as a UnitOfWorkFactory."""
-        connection = self._open()
-        return _SavepointUnitOfWork(self._engine, self._clock, connection, self._opened())
+        return _SavepointUnitOfWork(self._engine, self._clock, self._open())
 
     @contextmanager
     def item(self) -> Iterator[None]:
         """One item's share of the batch: kept if the block ends normally, undone if it raises."""
-        self._open()
-        savepoint = self._opened().open()
+        savepoint = self._open().open()
         try:
             yield
         except BaseException:
@@ -214,12 +209,7 @@ class SqlBatchScope:
             raise RuntimeError("the batch is used outside its 'with' block")
         return transaction
 
-    def _open(self) -> Connection:
-        if self._connection is None or self._transaction is None:
-            raise RuntimeError("the batch is used outside its 'with' block")
-        return self._connection
-
-    def _opened(self) -> _Savepoints:
-        if self._savepoints is None:
+    def _open(self) -> _Savepoints:
+        if self._savepoints is None or self._transaction is None:
             raise RuntimeError("the batch is used outside its 'with' block")
         return self._savepoints
