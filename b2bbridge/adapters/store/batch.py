@@ -102,7 +102,7 @@ class _LazySavepoint:
     def end(self, *, keep: bool) -> None:
         """Release (keep) or roll back what was written since the last end."""
         savepoint, self.savepoint = self.savepoint, None
-        if savepoint is None or not savepoint.is_active:
+        if savepoint is None:
             return
         if keep:
             savepoint.release()
