@@ -2,7 +2,7 @@
 
 Orders come from ``/work/shared/tools/gen_corpus.py`` (25 lines each by default); each
 transaction is re-enveloped as its own ACME interchange, so every order is one received
-message with its own 997. Two modes:
+message with its own 997. Four modes:
 
 ``embedded``
     One process, SQLite, the store-backed queue: every order is received (stored and
@@ -10,6 +10,12 @@ message with its own 997. Two modes:
     and written to the outbox), a leased batch of ``pipeline.batch_size`` messages per
     commit (group commit). Time runs from the first receive to the last ack written.
     ``--group-commit off`` processes and commits one message at a time instead.
+
+``folder``
+    ``b2bbridge run --once`` over a drop folder: the single-order interchanges lie in the
+    example partner's inbox as files, and one pass receives them (a group of files per
+    commit), processes them, writes the 997s and files each source in the archive. Time
+    runs from the start of the pass to its end; every source must end up archived.
 
 ``batch``
     One process, SQLite: the same orders in ONE interchange (how partners usually send a
@@ -36,6 +42,7 @@ Peak RSS is the measuring process's ``ru_maxrss`` (embedded) or the largest work
 (amqp). Run from the repository root::
 
     python bench/pipeline.py embedded --n 2000
+    python bench/pipeline.py folder --n 2000
     python bench/pipeline.py batch --n 2000
     python bench/pipeline.py amqp --n 2000 --workers 1
     python bench/pipeline.py amqp --n 2000 --workers 2
@@ -64,6 +71,7 @@ from b2bbridge.adapters.store.tables import messages  # noqa: E402
 from b2bbridge.bootstrap import App, build_app  # noqa: E402
 from b2bbridge.config import load_settings  # noqa: E402
 from b2bbridge.services.receive import receive_payload, receive_stream  # noqa: E402
+from b2bbridge.services.run import run_once  # noqa: E402
 from b2bbridge.services.worker import drain  # noqa: E402
 
 GENERATOR = ROOT.parent / "shared" / "tools" / "gen_corpus.py"
@@ -155,6 +163,40 @@ def run_embedded(payloads: list[bytes], work: Path, group_commit: str) -> dict[s
         "orders_per_s": round(len(payloads) / (end - start), 1),
         "receive_per_s": round(len(payloads) / (received - start), 1),
         "process_per_s": round(len(payloads) / (end - received), 1),
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def run_folder(payloads: list[bytes], work: Path) -> dict[str, object]:
+    settings = load_settings(deployment(work), env={})
+    from b2bbridge.logs import configure_logging
+
+    configure_logging(level="error", fmt="json")
+    partners = work / "var" / "partners" / "acme"
+    inbox = partners / "inbox"
+    inbox.mkdir(parents=True, exist_ok=True)
+    settled = time.time() - 60  # older than the connector's read lock asks
+    for i, data in enumerate(payloads):
+        path = inbox / f"o{i:06d}.x12"
+        path.write_bytes(data)
+        os.utime(path, (settled, settled))
+    app = build_app(settings)
+    start = time.perf_counter()
+    rows = run_once(app.ctx, list(app.connectors.values()))
+    end = time.perf_counter()
+    app.close()
+    archived = sum(1 for _ in (partners / "archive").rglob("*.x12"))
+    if archived != len(payloads) or any(r.failed for r in rows):
+        raise SystemExit(f"{archived} of {len(payloads)} sources archived")
+    return {
+        "mode": "folder",
+        "group_commit": settings.pipeline.group_commit,
+        "orders": len(payloads),
+        "stored": sum(r.documents for r in rows),
+        "acks_written": len(list((partners / "outbox").glob("*_997_*"))),
+        "archived": archived,
+        "seconds": round(end - start, 2),
+        "orders_per_s": round(len(payloads) / (end - start), 1),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 
@@ -324,7 +366,7 @@ def _wait_rss(proc: subprocess.Popen[bytes]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["embedded", "batch", "amqp"])
+    parser.add_argument("mode", choices=["embedded", "folder", "batch", "amqp"])
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--lines", type=int, default=25)
     parser.add_argument("--workers", type=int, default=1)
@@ -338,6 +380,8 @@ def main() -> None:
         payloads = orders(args.n, args.lines, work / "corpus")
         if args.mode == "embedded":
             figures = run_embedded(payloads, work / "site", args.group_commit)
+        elif args.mode == "folder":
+            figures = run_folder(payloads, work / "site")
         elif args.mode == "batch":
             figures = run_batch(payloads, work / "site")
         else:

@@ -46,3 +46,14 @@ def app(deployment: Deployment) -> Iterator[App]:
     built = open_app(deployment)
     yield built
     built.close()
+
+
+@pytest.fixture
+def grouped(deployment: Deployment) -> Iterator[App]:
+    """The example deployment with group commit forced on, on either database."""
+    path = deployment.root / "b2bbridge.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('group_commit = "auto"', "group_commit = true"), "utf-8")
+    built = open_app(deployment)
+    yield built
+    built.close()

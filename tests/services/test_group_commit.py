@@ -6,8 +6,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-from e2e_support import Deployment
-from pipeline_support import open_app, order_850, receive
+from pipeline_support import order_850, receive
 
 from b2bbridge.adapters.connectors.durable import HeldWrites
 from b2bbridge.adapters.connectors.folder import FolderConnector
@@ -66,17 +65,6 @@ def _sent_997s(app: App, message_ids: list[int]) -> list[int]:
 def _documents(app: App) -> list[str]:
     with app.ctx.uow() as uow:
         return sorted(d.doc_number for d in uow.documents.list())
-
-
-@pytest.fixture
-def grouped(deployment: Deployment) -> Iterator[App]:
-    """The example deployment with group commit forced on, on either database."""
-    path = deployment.root / "b2bbridge.toml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace('group_commit = "auto"', "group_commit = true"), "utf-8")
-    built = open_app(deployment)
-    yield built
-    built.close()
 
 
 def test_auto_group_commit_is_on_for_sqlite_and_off_for_postgresql(app: App) -> None:
