@@ -27,6 +27,7 @@ from typing import NoReturn, TypeVar
 import paramiko
 import structlog
 
+from b2bbridge.adapters.connectors import sftp_prefetch
 from b2bbridge.adapters.connectors.base import ConnectorRetry
 from b2bbridge.adapters.connectors.errors import AuthenticationError, HostKeyError
 from b2bbridge.adapters.connectors.retrying import retryer
@@ -173,6 +174,7 @@ class SftpSession:
 
     def _connect(self) -> paramiko.SSHClient:
         s = self.settings
+        sftp_prefetch.install()  # a dropped download's helper thread logs, not prints
         client = self._client_with_policy()
         self.connects += 1
         try:
