@@ -169,12 +169,16 @@ def receive_from(ctx: ServiceContext, connector: Connector) -> list[Received]:
     if ctx.batches is None:
         return [receive_item(ctx, connector, item) for item in items]
     received: list[Received] = []
-    while group := _receive_group(ctx, connector, items):
-        # Every committed file is announced before a failed one is tried again alone (and
-        # raises); the results keep the order polled, as a pass reports them.
-        announced = [None if s is None else _announce(ctx, s, item) for item, s in group]
-        for (item, _stored), done in zip(group, announced, strict=True):
-            received.append(done if done is not None else receive_item(ctx, connector, item))
+    # Files are drawn from the poll outside any group, so an error listing them is raised
+    # as it would be without groups, after the groups before it have committed.
+    while pending := list(itertools.islice(items, GROUP_FILES)):
+        while pending:
+            group, pending = _receive_group(ctx, connector, pending)
+            # Every committed file is announced before a failed one is tried again alone
+            # (and raises); the results keep the order polled, as a pass reports them.
+            announced = [None if s is None else _announce(ctx, s, item) for item, s in group]
+            for (item, _stored), done in zip(group, announced, strict=True):
+                received.append(done if done is not None else receive_item(ctx, connector, item))
     return received
 
 
@@ -184,7 +188,7 @@ def receive_item(ctx: ServiceContext, connector: Connector, item: InboundFile) -
 
 
 def _store_item(ctx: ServiceContext, connector: Connector, item: InboundFile) -> _Stored:
-    with ctx.uow() as uow, _source(connector, item) as source:
+    with _source(connector, item) as source, ctx.uow() as uow:
         stored = _store(
             uow,
             connector=connector.name,
@@ -209,24 +213,21 @@ Group = list[tuple[InboundFile, _Stored | None]]
 
 
 def _receive_group(
-    ctx: ServiceContext, connector: Connector, items: Iterator[InboundFile]
-) -> Group:
-    """Store files from ``items`` under one commit until the group is full.
+    ctx: ServiceContext, connector: Connector, files: list[InboundFile]
+) -> tuple[Group, list[InboundFile]]:
+    """Store ``files`` under one commit, up to :data:`GROUP_BYTES`; the group and the rest.
 
     Each file is one unit of work, a savepoint of the group's transaction: a file that
     fails is undone alone and comes back with no stored rows (``None``), to be received
     again on its own after the commit. If the commit fails, every file comes back so.
     """
-    group: Group = []
-    first = next(items, None)
-    if first is None:
-        return group
     assert ctx.batches is not None
+    group: Group = []
     try:
         with ctx.batches() as scope:
             inner = replace(ctx, uow=scope.unit_of_work, batches=None)
             size = 0
-            for item in itertools.chain((first,), items):
+            for item in files:
                 group.append((item, None))
                 try:
                     stored = _store_item(inner, connector, item)
@@ -240,12 +241,12 @@ def _receive_group(
                 else:
                     group[-1] = (item, stored)
                     size += stored.size
-                if len(group) >= GROUP_FILES or size >= GROUP_BYTES:
+                if size >= GROUP_BYTES:
                     break
             scope.commit()
     except Exception as exc:  # noqa: BLE001 - nothing of the group stayed; each goes alone
         log.warning(
             "receive_group_failed", connector=connector.name, files=len(group), error=str(exc)
         )
-        return [(item, None) for item, _stored in group]
-    return group
+        group = [(item, None) for item, _stored in group]
+    return group, files[len(group) :]

@@ -178,3 +178,25 @@ def test_without_group_commit_each_file_is_received_in_a_transaction_of_its_own(
 
     assert [r.item.name for r in received] == list(files)
     assert sorted(_stored(app)) == sorted(files)
+
+
+class BrokenListing(ListConnector):
+    """An inbox whose listing fails part-way, as a remote directory read can."""
+
+    def poll(self) -> Iterator[InboundFile]:
+        yield from super().poll()
+        raise OSError(104, "Connection reset by peer", "listing")
+
+
+def test_a_listing_that_fails_part_way_raises_after_the_groups_before_it_committed(
+    grouped: App,
+) -> None:
+    files = _orders(60)
+
+    with pytest.raises(OSError, match="Connection reset"):
+        receive_from(grouped.ctx, BrokenListing(files))
+
+    # The first group was complete before the listing failed; the ten after it wait for
+    # the next pass, which lists them again.
+    assert sorted(_stored(grouped)) == sorted(files)[:50]
+    assert grouped.ctx.queue.pending_count() == 50
