@@ -83,7 +83,10 @@ def receive_stream(
     with ctx.uow() as uow:
         stored = _store(uow, connector=connector, partner=partner, filename=filename, source=source)
         uow.commit()
-    return _announce(ctx, stored)
+    item = InboundFile(
+        connector=connector, ref=filename or "", name=filename or "", size=stored.size
+    )
+    return _announce(ctx, stored, item)
 
 
 def _store(
@@ -132,13 +135,9 @@ def _store(
     )
 
 
-def _announce(ctx: ServiceContext, stored: _Stored, item: InboundFile | None = None) -> Received:
+def _announce(ctx: ServiceContext, stored: _Stored, item: InboundFile) -> Received:
     """After the commit: wake a worker for the new work, and say what was received."""
     filename = stored.filename
-    if item is None:
-        item = InboundFile(
-            connector=stored.connector, ref=filename or "", name=filename or "", size=stored.size
-        )
     if stored.duplicate_of is not None:
         log.warning(
             "payload_duplicate",
