@@ -17,7 +17,7 @@ import structlog
 from fastapi import FastAPI
 
 from b2bbridge.api.app import create_api
-from b2bbridge.bootstrap import build_app
+from b2bbridge.bootstrap import build_app, settle_heap
 from b2bbridge.bootstrap_sync import build_sync_for
 from b2bbridge.config import Settings, load_settings
 from b2bbridge.core.errors import B2BError
@@ -49,12 +49,15 @@ def create_app() -> FastAPI:
         sync = build_sync_for(built)
     except B2BError as exc:
         log.warning("sync_disabled", code=exc.code, error=str(exc))
-        return create_api(built.ctx, settings=built.settings.api, on_shutdown=built.close)
+        api = create_api(built.ctx, settings=built.settings.api, on_shutdown=built.close)
+    else:
 
-    def close() -> None:
-        for system in sync.systems.values():
-            system.close()
-        built.close()
+        def close() -> None:
+            for system in sync.systems.values():
+                system.close()
+            built.close()
 
-    ctx = replace(built.ctx, sync=SyncTriggers(sync))
-    return create_api(ctx, settings=built.settings.api, on_shutdown=close)
+        ctx = replace(built.ctx, sync=SyncTriggers(sync))
+        api = create_api(ctx, settings=built.settings.api, on_shutdown=close)
+    settle_heap()
+    return api

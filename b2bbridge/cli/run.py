@@ -16,6 +16,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from b2bbridge.bootstrap import settle_heap
 from b2bbridge.cli.console import console, opened_app
 from b2bbridge.cli.sync_wiring import opened_sync, with_triggers
 from b2bbridge.services.run import SummaryRow, run_once
@@ -50,6 +51,7 @@ def run(
     """
     with opened_app(ctx) as app, opened_sync(app) as sync:
         service, triggers = with_triggers(app.ctx, sync, remember=True)
+        settle_heap()
         connectors = list(app.connectors.values())
         if once:
             rows = run_once(service, connectors)

@@ -26,7 +26,7 @@ from typing import Annotated
 
 import typer
 
-from b2bbridge.bootstrap import build_app
+from b2bbridge.bootstrap import build_app, settle_heap
 from b2bbridge.cli.console import CliState, console, opened_app
 from b2bbridge.cli.sync_wiring import opened_sync, with_triggers
 from b2bbridge.config import Settings
@@ -88,6 +88,7 @@ def serve(settings: Settings, options: WorkerOptions) -> int:
     try:
         with opened_sync(app) as sync:
             ctx, _ = with_triggers(named, sync)
+            settle_heap()
             return work(ctx, should_stop=stop.is_set, idle=stop.wait, options=options)
     finally:
         app.close()
