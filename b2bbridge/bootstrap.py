@@ -127,10 +127,11 @@ def settle_heap() -> bool:
     collection walks them again: about a hundred thousand objects that are never garbage.
     Processing allocates heavily, so full collections come during the work: one in a
     2,000-order interchange took 76-97 ms, about 4% of its time; with the start-up heap
-    frozen (``gc.freeze``) it took 3-5 ms. Garbage left by start-up is collected first,
-    and objects made later are collected as before. The long-running entry points (``run``,
-    ``worker``, the API) call this once wired; the first call freezes and returns True,
-    later ones do nothing.
+    frozen (``gc.freeze``) it took 3-5 ms. Garbage left by start-up is collected first
+    (a full collection, 60-90 ms here), and objects made later are collected as before.
+    The long-running entry points (a worker, a polling ``run``, the API) call this once
+    wired; ``run --once`` does not, since a small inbox would pay the collection for
+    nothing. The first call freezes and returns True, later ones do nothing.
     """
     if gc.get_freeze_count():
         return False

@@ -37,8 +37,9 @@ Every mode runs a copy of the bundled deployment (connectors, mappings and struc
 schemas), so each 850 is validated against its schema as in production. The first
 interchange of a process pays a one-off cost the later ones do not: loading the 850
 schema and compiling its fast-path pattern (about 0.3 s here), and loading the mapping.
-Each mode freezes the start-up heap once wired (``settle_heap``), as ``run``, ``worker``
-and the API do, so that the cyclic collector stops walking it.
+The embedded and batch modes freeze the start-up heap once wired (``settle_heap``), as a
+worker, a polling ``run`` and the API do, so that the cyclic collector stops walking it;
+the folder mode is ``run --once``, which does not.
 
 Peak RSS is the measuring process's ``ru_maxrss`` (embedded) or the largest worker's
 (amqp). Run from the repository root::
@@ -184,7 +185,6 @@ def run_folder(payloads: list[bytes], work: Path) -> dict[str, object]:
         path.write_bytes(data)
         os.utime(path, (settled, settled))
     app = build_app(settings)
-    settle_heap()  # as `run` and `worker` do once wired
     start = time.perf_counter()
     rows = run_once(app.ctx, list(app.connectors.values()))
     end = time.perf_counter()

@@ -51,13 +51,13 @@ def run(
     """
     with opened_app(ctx) as app, opened_sync(app) as sync:
         service, triggers = with_triggers(app.ctx, sync, remember=True)
-        settle_heap()
         connectors = list(app.connectors.values())
         if once:
             rows = run_once(service, connectors)
             _print_summary(rows)
             _print_triggered(triggers)
             raise typer.Exit(1 if any(r.failed for r in rows) else 0)
+        settle_heap()  # a one-shot run keeps its start-up cost instead
         console.print(f"polling {len(connectors)} connector(s) every {interval:g}s; Ctrl-C stops")
         try:
             while True:
