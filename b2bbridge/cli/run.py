@@ -57,7 +57,7 @@ def run(
             _print_summary(rows)
             _print_triggered(triggers)
             raise typer.Exit(1 if any(r.failed for r in rows) else 0)
-        settle_heap()  # a one-shot run keeps its start-up cost instead
+        settle_heap()  # only a polling run lives long enough to repay the full collection
         console.print(f"polling {len(connectors)} connector(s) every {interval:g}s; Ctrl-C stops")
         try:
             while True:
